@@ -1,0 +1,41 @@
+# ScaloDB: `make run` starts the main program on its defaults; `make test` builds everything and
+# runs every test suite. Both install what they need.
+
+CARGO ?= cargo
+KILL_ROUNDS ?= 30
+RUST_PACKAGES := -p scalodb -p scalodb-crash-tests
+
+.PHONY: all build run test test-rust lint fmt soak bench clean check-tools
+
+all: build
+
+check-tools:
+	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust from https://rustup.rs"; exit 1; }
+
+build: check-tools
+	$(CARGO) build --release $(RUST_PACKAGES)
+
+run: check-tools
+	$(CARGO) run --release -p scalodb --example demo -- scalodb-data
+
+test: lint test-rust
+
+test-rust: check-tools
+	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test $(RUST_PACKAGES)
+
+lint: check-tools
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy $(RUST_PACKAGES) --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+soak: check-tools
+	KILL_ROUNDS=1000 $(CARGO) test --release -p scalodb-crash-tests --test kill -- --nocapture
+
+bench: check-tools
+	$(CARGO) run --release -p scalodb-bench -- $(BENCH_ARGS)
+
+clean:
+	$(CARGO) clean
+	rm -rf scalodb-data

@@ -1,0 +1,75 @@
+//! LMDB through `heed`: one write transaction per put, one read transaction
+//! per get or scan.
+
+use super::{OpenSpec, Store};
+use crate::BoxResult;
+use heed::types::Bytes;
+use heed::{Database, Env, EnvFlags, EnvOpenOptions};
+
+/// How the LMDB peer is configured.
+pub const SETTINGS: &str = "heed, one write txn per put; normal workloads: NO_SYNC \
+    (commit writes pages to the OS, never fsyncs); durable: default flags (fsync per commit)";
+
+/// An LMDB environment with its single unnamed database.
+pub struct LmdbStore {
+    env: Env,
+    db: Database<Bytes, Bytes>,
+}
+
+impl LmdbStore {
+    /// Opens a fresh environment in `spec.dir`.
+    pub fn open(spec: OpenSpec<'_>) -> BoxResult<Self> {
+        // A sparse mapping: room for roughly 1 KiB per key plus slack.
+        let map_size = (spec.keys as usize).saturating_mul(1024).saturating_add(256 << 20).next_multiple_of(1 << 20);
+        let mut options = EnvOpenOptions::new();
+        options.map_size(map_size).max_readers(256);
+        if !spec.durable {
+            // SAFETY: NO_SYNC only weakens durability after an OS crash; the
+            // benchmark never reopens a store, so no invariant depends on it.
+            unsafe {
+                options.flags(EnvFlags::NO_SYNC);
+            }
+        }
+        // SAFETY: the directory is fresh and opened once by this process only.
+        let env = unsafe { options.open(spec.dir)? };
+        let mut wtxn = env.write_txn()?;
+        let db: Database<Bytes, Bytes> = env.create_database(&mut wtxn, None)?;
+        wtxn.commit()?;
+        Ok(LmdbStore { env, db })
+    }
+}
+
+impl Store for LmdbStore {
+    fn put(&self, key: &[u8], value: &[u8]) -> BoxResult<()> {
+        let mut wtxn = self.env.write_txn()?;
+        self.db.put(&mut wtxn, key, value)?;
+        wtxn.commit()?;
+        Ok(())
+    }
+
+    fn get(&self, key: &[u8], visit: &mut dyn FnMut(&[u8])) -> BoxResult<bool> {
+        let rtxn = self.env.read_txn()?;
+        match self.db.get(&rtxn, key)? {
+            Some(value) => {
+                visit(value);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8])) -> BoxResult<()> {
+        let rtxn = self.env.read_txn()?;
+        for item in self.db.prefix_iter(&rtxn, prefix)? {
+            let (key, value) = item?;
+            visit(key, value);
+        }
+        Ok(())
+    }
+
+    fn close(self: Box<Self>) -> BoxResult<()> {
+        let LmdbStore { env, .. } = *self;
+        env.prepare_for_closing().wait();
+        Ok(())
+    }
+}

@@ -1,0 +1,59 @@
+//! ScaloDB itself, through its public `Db` API.
+
+use super::{OpenSpec, Store};
+use crate::BoxResult;
+use scalodb::{Db, Options, SyncMode};
+use std::time::Duration;
+
+/// How ScaloDB is configured.
+pub const SETTINGS: &str = "normal workloads: SyncMode::Interval(1 s) (each put is written to \
+    the OS, a background fsync every second); durable: SyncMode::Always";
+
+/// A ScaloDB handle, shared by all worker threads.
+pub struct ScaloStore {
+    db: Db,
+}
+
+impl ScaloStore {
+    /// Opens a fresh database in `spec.dir`.
+    pub fn open(spec: OpenSpec<'_>) -> BoxResult<Self> {
+        let sync = if spec.durable { SyncMode::Always } else { SyncMode::Interval(Duration::from_secs(1)) };
+        let db = Db::open_with(spec.dir, Options { sync, ..Options::default() })?;
+        Ok(ScaloStore { db })
+    }
+}
+
+impl Store for ScaloStore {
+    fn put(&self, key: &[u8], value: &[u8]) -> BoxResult<()> {
+        self.db.put(key, value)?;
+        Ok(())
+    }
+
+    fn get(&self, key: &[u8], visit: &mut dyn FnMut(&[u8])) -> BoxResult<bool> {
+        match self.db.get(key)? {
+            Some(value) => {
+                visit(&value);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8])) -> BoxResult<()> {
+        for item in self.db.scan_prefix(prefix)? {
+            let (key, value) = item?;
+            visit(&key, &value);
+        }
+        Ok(())
+    }
+
+    fn fsyncs(&self) -> Option<u64> {
+        self.db.stats().ok().map(|stats| stats.fsyncs)
+    }
+
+    fn close(self: Box<Self>) -> BoxResult<()> {
+        let ScaloStore { db } = *self;
+        db.close()?;
+        Ok(())
+    }
+}

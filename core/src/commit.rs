@@ -1,0 +1,235 @@
+//! The write path: check sizes, append one log record, apply every op under one sequence number,
+//! publish it, and (under SyncMode::Always) wait for a group-commit fsync before publishing.
+//!
+//! Invariant: a change is visible to readers only after its record is in the log (and fsynced
+//! under SyncMode::Always), and all changes of one commit become visible together.
+
+use std::cell::RefCell;
+use std::sync::atomic::Ordering;
+
+use crossbeam_epoch::{self as epoch, Guard};
+
+use crate::core::{Core, Writer};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::item::{ItemRef, NewVersion};
+use crate::wal::ops::Op;
+
+/// Items unlinked from the garbage queue per commit, so cleanup never stalls one writer long.
+const GC_PER_COMMIT: usize = 8;
+
+thread_local! {
+    /// Reused encoding buffer, so a commit allocates nothing for its log record.
+    static PAYLOAD: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Core {
+    pub(crate) fn check_sizes(&self, ops: &[Op<'_>]) -> Result<()> {
+        for op in ops {
+            let (key, value) = match *op {
+                Op::Put { key, value, .. } => (key, Some(value)),
+                Op::Delete { key } | Op::Expire { key, .. } => (key, None),
+                Op::Clear => continue,
+            };
+            if key.len() > self.opts.max_key_size {
+                return Err(Error::KeyTooLarge { len: key.len(), max: self.opts.max_key_size });
+            }
+            if let Some(v) = value {
+                if v.len() > self.opts.max_value_size {
+                    return Err(Error::ValueTooLarge { len: v.len(), max: self.opts.max_value_size });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits `ops` atomically. Returns the sequence number they got.
+    pub(crate) fn commit(&self, ops: &[Op<'_>]) -> Result<u64> {
+        self.commit_if(ops, |_, _| Ok(true)).map(|(seq, _)| seq)
+    }
+
+    /// Commits `ops` if `check` (run under the commit lock, seeing the latest applied state)
+    /// returns true. Returns the sequence (0 when nothing was written) and the check's answer.
+    pub(crate) fn commit_if(
+        &self,
+        ops: &[Op<'_>],
+        check: impl FnOnce(&Core, &Guard) -> Result<bool>,
+    ) -> Result<(u64, bool)> {
+        self.check_open()?;
+        self.check_sizes(ops)?;
+        PAYLOAD.with(|buf| {
+            let mut payload = buf.borrow_mut();
+            payload.clear();
+            if self.opts.wal {
+                for op in ops {
+                    op.encode(&mut payload);
+                }
+            }
+            let guard = epoch::pin();
+            let seq = {
+                let mut w = self.writer.lock();
+                self.check_writable()?;
+                if !check(self, &guard)? {
+                    return Ok((0, false));
+                }
+                let seq = w.next_seq;
+                if let Some(wal) = w.wal.as_mut() {
+                    // On error nothing was written: the store is unchanged.
+                    if let Err(e) = wal.append(seq, &payload) {
+                        if matches!(e, Error::Io { .. }) && self.sync_always() {
+                            // A failed fsync of a full segment leaves earlier records unsure.
+                            self.fail(e.to_string());
+                        }
+                        return Err(e);
+                    }
+                }
+                w.next_seq += 1;
+                let keep = self.keep_seq();
+                for op in ops {
+                    self.apply(&mut w, op, seq, keep, &guard);
+                }
+                self.collect_garbage(&mut w, keep, &guard, GC_PER_COMMIT);
+                if !self.sync_always() {
+                    self.visible.store(seq, Ordering::SeqCst);
+                }
+                seq
+            };
+            if self.sync_always() {
+                self.wait_durable(seq)?;
+            }
+            Ok((seq, true))
+        })
+    }
+
+    /// Applies one op at `seq`. Writer only; also used by recovery.
+    pub(crate) fn apply(&self, w: &mut Writer, op: &Op<'_>, seq: u64, keep: u64, guard: &Guard) {
+        match *op {
+            Op::Put { key, value, expires_at } => {
+                let hash = self.hash.hash(key);
+                let v = NewVersion { seq, expires_at, value: Some(value) };
+                if let Some(item) = self.hash.get(key, hash, guard) {
+                    let head = item.head(guard);
+                    if head.is_tombstone() {
+                        w.live_keys += 1;
+                        w.key_bytes += key.len() as u64;
+                    } else {
+                        w.value_bytes -= head.value().len() as u64;
+                    }
+                    w.value_bytes += value.len() as u64;
+                    w.mem_bytes += item.push(&v) as u64;
+                    w.mem_bytes -= item.trim(keep, guard) as u64;
+                } else {
+                    let item = ItemRef::alloc(key, &v);
+                    w.mem_bytes += item.size() as u64;
+                    self.hash.insert(&mut w.hash, item, hash, guard);
+                    self.tree.insert(key, item, guard);
+                    w.live_keys += 1;
+                    w.key_bytes += key.len() as u64;
+                    w.value_bytes += value.len() as u64;
+                }
+            }
+            Op::Delete { key } => {
+                let hash = self.hash.hash(key);
+                if let Some(item) = self.hash.get(key, hash, guard) {
+                    let head = item.head(guard);
+                    if !head.is_tombstone() {
+                        w.live_keys -= 1;
+                        w.key_bytes -= key.len() as u64;
+                        w.value_bytes -= head.value().len() as u64;
+                        w.mem_bytes += item.push(&NewVersion { seq, expires_at: 0, value: None }) as u64;
+                        w.mem_bytes -= item.trim(keep, guard) as u64;
+                        w.garbage.push_back((item, seq));
+                    }
+                }
+            }
+            Op::Expire { key, expires_at } => {
+                let hash = self.hash.hash(key);
+                if let Some(item) = self.hash.get(key, hash, guard) {
+                    let head = item.head(guard);
+                    if !head.is_tombstone() {
+                        let v = NewVersion { seq, expires_at, value: Some(head.value()) };
+                        w.mem_bytes += item.push(&v) as u64;
+                        w.mem_bytes -= item.trim(keep, guard) as u64;
+                    }
+                }
+            }
+            Op::Clear => {
+                let mut items = Vec::new();
+                self.tree.walk(std::ops::Bound::Unbounded, std::ops::Bound::Unbounded, false, guard, &mut |it| {
+                    items.push(it);
+                    true
+                });
+                for item in items {
+                    if !item.head(guard).is_tombstone() {
+                        w.mem_bytes += item.push(&NewVersion { seq, expires_at: 0, value: None }) as u64;
+                        w.mem_bytes -= item.trim(keep, guard) as u64;
+                        w.garbage.push_back((item, seq));
+                    }
+                }
+                w.live_keys = 0;
+                w.key_bytes = 0;
+                w.value_bytes = 0;
+            }
+        }
+    }
+
+    /// Unlinks up to `budget` deleted items that no reader can see any more.
+    pub(crate) fn collect_garbage(&self, w: &mut Writer, keep: u64, guard: &Guard, budget: usize) {
+        for _ in 0..budget {
+            let Some(&(item, seq)) = w.garbage.front() else { return };
+            if seq > keep {
+                return;
+            }
+            w.garbage.pop_front();
+            let head = item.head(guard);
+            if !(head.is_tombstone() && head.seq() == seq) {
+                continue; // written again since: still in use
+            }
+            let key = item.key(guard);
+            let hash = self.hash.hash(key);
+            self.tree.remove(key, item, guard);
+            self.hash.remove(&mut w.hash, item, hash, guard);
+            w.mem_bytes -= (item.chain_bytes(guard) + item.size()) as u64;
+            // SAFETY: the item was just unlinked from both indexes and is retired once.
+            unsafe { item.retire(guard) };
+        }
+    }
+
+    /// Waits until `seq` is on stable storage, leading a group-commit fsync if nobody else is,
+    /// then publishes it to readers.
+    pub(crate) fn wait_durable(&self, seq: u64) -> Result<()> {
+        while self.synced.load(Ordering::Acquire) < seq {
+            let _leader = self.sync_leader.lock();
+            if self.synced.load(Ordering::Acquire) >= seq {
+                break;
+            }
+            self.sync_now()?;
+        }
+        self.visible.fetch_max(self.synced.load(Ordering::Acquire), Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// fsyncs the current log segment and records what it covers. The caller holds `sync_leader`
+    /// (or is the interval syncer, which takes it too).
+    pub(crate) fn sync_now(&self) -> Result<()> {
+        if self.failed_flag.load(Ordering::Acquire) {
+            let reason = self.failed.lock().clone().unwrap_or_default();
+            return Err(Error::ReadOnly { reason });
+        }
+        let (file, target) = {
+            let w = self.writer.lock();
+            (w.wal.as_ref().map(|wal| wal.current_file()), w.next_seq - 1)
+        };
+        if let Some(file) = file {
+            if let Err(e) = fsutil::sync_data(&file) {
+                let err = Error::io("syncing the log", e);
+                // After a failed fsync the page cache may have dropped the data: never trust it.
+                self.fail(err.to_string());
+                return Err(err);
+            }
+            self.ops.fsyncs.incr();
+        }
+        self.synced.fetch_max(target, Ordering::AcqRel);
+        Ok(())
+    }
+}

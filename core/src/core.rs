@@ -1,0 +1,234 @@
+//! The shared state behind every handle, and the read path.
+//!
+//! `Core` owns the two indexes (hash for point reads, tree for ordered scans), the published
+//! sequence number `visible`, the registry of read views, and the commit lock (`writer`) that
+//! serialises every change. Readers never take a lock: they pin an epoch, read `visible`, and
+//! look up the version of each key at that sequence.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crossbeam_epoch::{self as epoch, Guard};
+use parking_lot::Mutex;
+
+use crate::clock::now_ms;
+use crate::counters::OpCounters;
+use crate::error::{Error, Result};
+use crate::hash_index::{HashIndex, HashWriter};
+use crate::item::{ItemRef, Lookup, VersionRef};
+use crate::lockfile::DirLock;
+use crate::maintenance::Background;
+use crate::options::{Options, SyncMode};
+use crate::readers::Readers;
+use crate::tree::Tree;
+use crate::wal::writer::Wal;
+
+/// State only the writer touches, guarded by the commit lock.
+pub(crate) struct Writer {
+    /// The sequence number the next commit gets.
+    pub next_seq: u64,
+    pub hash: HashWriter,
+    pub wal: Option<Wal>,
+    /// Deleted items to unlink once no reader can see them: (item, sequence of its tombstone).
+    pub garbage: VecDeque<(ItemRef, u64)>,
+    pub live_keys: u64,
+    pub key_bytes: u64,
+    pub value_bytes: u64,
+    /// Bytes allocated for items and versions (reclaimed memory is subtracted when it is retired).
+    pub mem_bytes: u64,
+}
+
+/// Checkpoint bookkeeping, for stats and the trigger.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct CheckpointMark {
+    pub seq: u64,
+    pub unix_ms: u64,
+    pub count: u64,
+}
+
+pub(crate) struct Core {
+    pub opts: Options,
+    pub dir: Option<PathBuf>,
+    pub hash: HashIndex,
+    pub tree: Tree,
+    /// Highest sequence number whose writes are all applied (and durable, under SyncMode::Always).
+    pub visible: AtomicU64,
+    pub readers: Readers,
+    /// The commit lock.
+    pub writer: Mutex<Writer>,
+    /// Highest sequence number known to be on stable storage.
+    pub synced: AtomicU64,
+    /// Held by the thread doing a group-commit fsync; the others wait on it.
+    pub sync_leader: Mutex<()>,
+    pub closed: AtomicBool,
+    /// Set when a write to disk failed: the store then refuses writes until reopened.
+    pub failed: Mutex<Option<String>>,
+    pub failed_flag: AtomicBool,
+    pub ops: OpCounters,
+    /// Torn records cut off the log tail when this store was opened.
+    pub torn_records: u64,
+    pub checkpoint_mark: Mutex<CheckpointMark>,
+    /// Serialises checkpoints (background and explicit).
+    pub checkpoint_lock: Mutex<()>,
+    pub background: Mutex<Option<Background>>,
+    pub dir_lock: Mutex<Option<DirLock>>,
+}
+
+impl Core {
+    pub(crate) fn new(opts: Options, dir: Option<PathBuf>, seed: u64, tree: Tree, writer: Writer) -> Core {
+        Core {
+            opts,
+            dir,
+            hash: HashIndex::new(seed),
+            tree,
+            visible: AtomicU64::new(0),
+            readers: Readers::new(),
+            writer: Mutex::new(writer),
+            synced: AtomicU64::new(0),
+            sync_leader: Mutex::new(()),
+            closed: AtomicBool::new(false),
+            failed: Mutex::new(None),
+            failed_flag: AtomicBool::new(false),
+            ops: OpCounters::default(),
+            torn_records: 0,
+            checkpoint_mark: Mutex::new(CheckpointMark::default()),
+            checkpoint_lock: Mutex::new(()),
+            background: Mutex::new(None),
+            dir_lock: Mutex::new(None),
+        }
+    }
+
+    /// True when writes must wait for an fsync before they are acknowledged and visible.
+    pub(crate) fn sync_always(&self) -> bool {
+        self.opts.wal && self.opts.sync == SyncMode::Always
+    }
+
+    #[inline]
+    pub(crate) fn check_open(&self) -> Result<()> {
+        if self.closed.load(Ordering::Acquire) {
+            Err(Error::Closed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// For writers, under the commit lock.
+    pub(crate) fn check_writable(&self) -> Result<()> {
+        self.check_open()?;
+        if self.failed_flag.load(Ordering::Acquire) {
+            let reason = self.failed.lock().clone().unwrap_or_default();
+            return Err(Error::ReadOnly { reason });
+        }
+        Ok(())
+    }
+
+    /// Puts the store in the read-only state after a failed disk write.
+    pub(crate) fn fail(&self, reason: String) {
+        let mut f = self.failed.lock();
+        if f.is_none() {
+            *f = Some(reason);
+        }
+        self.failed_flag.store(true, Ordering::Release);
+    }
+
+    /// The oldest sequence any reader may still read at: versions shadowed at this point can go.
+    #[inline]
+    pub(crate) fn keep_seq(&self) -> u64 {
+        self.readers.min().min(self.visible.load(Ordering::SeqCst))
+    }
+
+    /// The current value of `key`, read without a lock.
+    pub(crate) fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.check_open()?;
+        self.ops.gets.incr();
+        let guard = epoch::pin();
+        let hash = self.hash.hash(key);
+        loop {
+            // Read the sequence before the index: anything visible at `seq` is already indexed.
+            let seq = self.visible.load(Ordering::Acquire);
+            let Some(item) = self.hash.get(key, hash, &guard) else { return Ok(None) };
+            match item.version_at(seq, &guard) {
+                Lookup::Found(v) => return Ok(live_value(v).map(<[u8]>::to_vec)),
+                Lookup::Absent => return Ok(None),
+                Lookup::Retry => continue,
+            }
+        }
+    }
+
+    /// The version of `key` a registered view at `seq` sees, if it holds a live value.
+    pub(crate) fn get_at<'g>(&self, key: &[u8], seq: u64, guard: &'g Guard) -> Option<VersionRef<'g>> {
+        let item = self.hash.get(key, self.hash.hash(key), guard)?;
+        visible_at(item, seq, guard)
+    }
+
+    /// Calls `f` for each live `(key, version)` visible at `seq` in `range`, in order, until it
+    /// returns false or `max_items` items were examined. Returns the last key examined, if the
+    /// walk stopped early, so a caller can resume after it.
+    pub(crate) fn scan_chunk(
+        &self,
+        lo: std::ops::Bound<&[u8]>,
+        hi: std::ops::Bound<&[u8]>,
+        reverse: bool,
+        seq: u64,
+        max_items: usize,
+        f: &mut dyn FnMut(&[u8], VersionRef<'_>) -> bool,
+    ) -> Option<Vec<u8>> {
+        let guard = epoch::pin();
+        let now = now_ms();
+        let mut examined = 0usize;
+        let mut stopped_at: Option<Vec<u8>> = None;
+        self.tree.walk(lo, hi, reverse, &guard, &mut |item| {
+            examined += 1;
+            let key = item.key(&guard);
+            let go_on = match item.version_at(seq, &guard) {
+                Lookup::Found(v) if v.is_live(now) => f(key, v),
+                _ => true,
+            };
+            if !go_on || examined >= max_items {
+                stopped_at = Some(key.to_vec());
+                return false;
+            }
+            true
+        });
+        stopped_at
+    }
+}
+
+/// The value of a version, if it is live now.
+#[inline]
+pub(crate) fn live_value(v: VersionRef<'_>) -> Option<&[u8]> {
+    if v.is_tombstone() {
+        return None;
+    }
+    let exp = v.expires_at();
+    if exp != 0 && exp <= now_ms() {
+        return None;
+    }
+    Some(v.value())
+}
+
+/// The live version of `item` at `seq` for a registered view (whose versions are never trimmed).
+pub(crate) fn visible_at<'g>(item: ItemRef, seq: u64, guard: &'g Guard) -> Option<VersionRef<'g>> {
+    match item.version_at(seq, guard) {
+        Lookup::Found(v) => live_value(v).map(|_| v),
+        _ => None,
+    }
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        // Every handle, view and thread is gone: free the items. The tree and the hash table free
+        // their own nodes when dropped.
+        // SAFETY: exclusive access, nothing is pinned on these structures any more.
+        let guard = unsafe { epoch::unprotected() };
+        let mut items = Vec::new();
+        self.hash.for_each(guard, |it| items.push(it));
+        // Queued garbage is still in the hash index, so it is freed below with the rest.
+        self.writer.get_mut().garbage.clear();
+        for it in items {
+            // SAFETY: the item is owned by this store and nothing else references it now.
+            unsafe { it.free_now() };
+        }
+    }
+}

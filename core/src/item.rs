@@ -1,0 +1,419 @@
+//! The memory layout of a key (`Item`) and of its versions (`Version`).
+//!
+//! An item is one allocation: a small header, the key bytes, then its first version inline (header
+//! and value). A get therefore touches one allocation in the common case of a key written once.
+//! Later versions are allocated on their own and pushed at the head of the item's chain, newest
+//! first. Only the writer (who holds the commit lock) links or unlinks versions; readers follow the
+//! chain with acquire loads while pinned in a crossbeam epoch, so memory that the writer retires
+//! is freed only after every reader that could see it has unpinned.
+//!
+//! The inline first version is never freed on its own: once it is trimmed its bytes stay until
+//! the item itself is freed.
+
+use std::alloc::{alloc, dealloc, handle_alloc_error, Layout};
+use std::marker::PhantomData;
+use std::mem::size_of;
+use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crossbeam_epoch::Guard;
+
+/// Low bit of a `next` link: older versions existed but were reclaimed. A reader whose read
+/// sequence is older than the last kept version must retry with a newer one.
+const TRIMMED: usize = 1;
+const V_TOMBSTONE: u32 = 1;
+const V_INLINE: u32 = 2;
+
+#[repr(C)]
+struct VersionHeader {
+    seq: u64,
+    /// Milliseconds since the Unix epoch after which the value is gone; 0 means never.
+    expires_at: u64,
+    next: AtomicUsize,
+    len: u32,
+    flags: u32,
+}
+
+#[repr(C)]
+struct ItemHeader {
+    head: AtomicUsize,
+    key_len: u32,
+    _reserved: u32,
+}
+
+const VH: usize = size_of::<VersionHeader>();
+const IH: usize = size_of::<ItemHeader>();
+
+#[inline]
+const fn align8(n: usize) -> usize {
+    (n + 7) & !7
+}
+
+fn item_layout(key_len: usize, value_len: usize) -> Layout {
+    Layout::from_size_align(IH + align8(key_len) + VH + value_len, 8).expect("item layout")
+}
+
+fn version_layout(value_len: usize) -> Layout {
+    Layout::from_size_align(VH + value_len, 8).expect("version layout")
+}
+
+/// What a new version holds: a value (or a tombstone), its sequence number and its expiry.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NewVersion<'a> {
+    pub seq: u64,
+    pub expires_at: u64,
+    /// `None` writes a tombstone.
+    pub value: Option<&'a [u8]>,
+}
+
+impl NewVersion<'_> {
+    fn len(&self) -> usize {
+        self.value.map_or(0, <[u8]>::len)
+    }
+}
+
+/// Writes a version header and value at `at`.
+///
+/// # Safety
+/// `at` must be valid for writes of `VH + v.len()` bytes and aligned to 8.
+unsafe fn write_version(at: *mut u8, v: &NewVersion<'_>, inline: bool) {
+    let mut flags = if v.value.is_none() { V_TOMBSTONE } else { 0 };
+    if inline {
+        flags |= V_INLINE;
+    }
+    let header =
+        VersionHeader { seq: v.seq, expires_at: v.expires_at, next: AtomicUsize::new(0), len: v.len() as u32, flags };
+    // SAFETY: the caller guarantees room and alignment for the header and the value bytes.
+    unsafe {
+        ptr::write(at as *mut VersionHeader, header);
+        if let Some(value) = v.value {
+            ptr::copy_nonoverlapping(value.as_ptr(), at.add(VH), value.len());
+        }
+    }
+}
+
+/// A pointer to an item. Copyable; valid while the epoch guard under which it was found is pinned
+/// (or, for the writer, until the writer retires it).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct ItemRef(NonNull<ItemHeader>);
+
+// SAFETY: an ItemRef is a pointer to memory that is only mutated through atomics (head) or by the
+// single writer before publication; sharing the address between threads is sound.
+unsafe impl Send for ItemRef {}
+// SAFETY: see Send.
+unsafe impl Sync for ItemRef {}
+
+impl ItemRef {
+    /// Allocates an item holding `key` and `first` as its only version.
+    pub(crate) fn alloc(key: &[u8], first: &NewVersion<'_>) -> ItemRef {
+        let layout = item_layout(key.len(), first.len());
+        // SAFETY: the layout has non-zero size (the headers alone are 48 bytes).
+        let base = unsafe { alloc(layout) };
+        if base.is_null() {
+            handle_alloc_error(layout);
+        }
+        // SAFETY: `base` points to `layout.size()` fresh bytes aligned to 8; the header, the key and
+        // the inline version fit exactly in that size (see item_layout).
+        unsafe {
+            let version = base.add(IH + align8(key.len()));
+            write_version(version, first, true);
+            ptr::write(
+                base as *mut ItemHeader,
+                ItemHeader { head: AtomicUsize::new(version as usize), key_len: key.len() as u32, _reserved: 0 },
+            );
+            ptr::copy_nonoverlapping(key.as_ptr(), base.add(IH), key.len());
+            ItemRef(NonNull::new_unchecked(base as *mut ItemHeader))
+        }
+    }
+
+    fn header(&self) -> &ItemHeader {
+        // SAFETY: an ItemRef always points to a live, initialised item (see the type's doc).
+        unsafe { self.0.as_ref() }
+    }
+
+    /// Bytes of this item's own allocation (key and inline first version).
+    pub(crate) fn size(self) -> usize {
+        let key_len = self.header().key_len as usize;
+        // SAFETY: the inline version header lies inside the item allocation and keeps its length.
+        let inline_len = unsafe {
+            (*((self.0.as_ptr() as *const u8).add(IH + align8(key_len)) as *const VersionHeader)).len as usize
+        };
+        item_layout(key_len, inline_len).size()
+    }
+
+    pub(crate) fn key(self, _guard: &Guard) -> &[u8] {
+        let len = self.header().key_len as usize;
+        // SAFETY: the key bytes follow the header and are never modified after allocation; the
+        // guard keeps the allocation alive for 'g.
+        unsafe { std::slice::from_raw_parts((self.0.as_ptr() as *const u8).add(IH), len) }
+    }
+
+    /// The newest version (possibly not yet visible to readers).
+    pub(crate) fn head<'g>(self, _guard: &'g Guard) -> VersionRef<'g> {
+        let p = self.header().head.load(Ordering::Acquire);
+        // SAFETY: head is never null: it starts at the inline version and is only replaced by
+        // pointers to initialised versions.
+        VersionRef { ptr: unsafe { NonNull::new_unchecked(p as *mut VersionHeader) }, _guard: PhantomData }
+    }
+
+    /// The version a reader at `seq` sees.
+    #[inline]
+    pub(crate) fn version_at<'g>(self, seq: u64, guard: &'g Guard) -> Lookup<'g> {
+        let mut v = self.head(guard);
+        loop {
+            if v.seq() <= seq {
+                return Lookup::Found(v);
+            }
+            match v.next() {
+                Link::End => return Lookup::Absent,
+                Link::Trimmed => return Lookup::Retry,
+                Link::Version(n) => v = n,
+            }
+        }
+    }
+
+    /// Pushes a new standalone version at the head. Writer only (commit lock held).
+    /// Returns the number of bytes allocated.
+    pub(crate) fn push(self, v: &NewVersion<'_>) -> usize {
+        let layout = version_layout(v.len());
+        // SAFETY: the layout is at least VH bytes.
+        let p = unsafe { alloc(layout) };
+        if p.is_null() {
+            handle_alloc_error(layout);
+        }
+        // SAFETY: `p` has room and alignment for the header and value (version_layout).
+        unsafe { write_version(p, v, false) };
+        let head = self.header().head.load(Ordering::Relaxed);
+        // SAFETY: `p` was initialised just above and is not yet shared.
+        unsafe { (*(p as *const VersionHeader)).next.store(head, Ordering::Relaxed) };
+        // Release: a reader that sees the new head sees its initialised contents.
+        self.header().head.store(p as usize, Ordering::Release);
+        layout.size()
+    }
+
+    /// Reclaims versions that no reader can need: keeps every version newer than `keep_seq` and
+    /// the newest one at or below it, and retires the rest. Writer only. Returns bytes retired.
+    pub(crate) fn trim(self, keep_seq: u64, guard: &Guard) -> usize {
+        let mut v = self.head(guard);
+        loop {
+            if v.seq() <= keep_seq {
+                break;
+            }
+            match v.next() {
+                Link::Version(n) => v = n,
+                _ => return 0,
+            }
+        }
+        let hdr = v.header();
+        let old = hdr.next.load(Ordering::Relaxed);
+        if old & !TRIMMED == 0 {
+            return 0;
+        }
+        hdr.next.store(TRIMMED, Ordering::Release);
+        let mut freed = 0;
+        let mut cur = old & !TRIMMED;
+        while cur != 0 {
+            // SAFETY: `cur` was reachable from the chain, so it is a live version; we just unlinked
+            // it, so no new reader can reach it, and the writer is the only one freeing.
+            let h = unsafe { &*(cur as *const VersionHeader) };
+            let next = h.next.load(Ordering::Relaxed) & !TRIMMED;
+            if h.flags & V_INLINE == 0 {
+                freed += version_layout(h.len as usize).size();
+                let addr = cur;
+                // SAFETY: the version is unlinked; readers that still hold it are pinned, and the
+                // deferred free runs only after they unpin.
+                unsafe { guard.defer_unchecked(move || free_version(addr)) };
+            }
+            cur = next;
+        }
+        freed
+    }
+
+    /// Bytes of the standalone versions linked from the head (what `retire` frees besides `size`).
+    pub(crate) fn chain_bytes(self, guard: &Guard) -> usize {
+        let mut total = 0;
+        let mut v = self.head(guard);
+        loop {
+            if v.header().flags & V_INLINE == 0 {
+                total += version_layout(v.header().len as usize).size();
+            }
+            match v.next() {
+                Link::Version(n) => v = n,
+                _ => return total,
+            }
+        }
+    }
+
+    /// The address, for storing in hash slots and tree leaves.
+    pub(crate) fn addr(self) -> usize {
+        self.0.as_ptr() as usize
+    }
+
+    /// # Safety
+    /// `addr` must come from `ItemRef::addr` of an item that is not freed.
+    pub(crate) unsafe fn from_addr(addr: usize) -> ItemRef {
+        // SAFETY: the caller passes the non-null address of a live item.
+        ItemRef(unsafe { NonNull::new_unchecked(addr as *mut ItemHeader) })
+    }
+
+    /// Frees the item and every standalone version still linked from it once all current readers
+    /// have unpinned. Writer only, after the item is unlinked from every index.
+    ///
+    /// # Safety
+    /// The item must be unreachable from the hash index and the tree, and not retired before.
+    pub(crate) unsafe fn retire(self, guard: &Guard) {
+        let addr = self.addr();
+        // SAFETY: per the contract no new reader can find the item; pinned readers finish first.
+        unsafe { guard.defer_unchecked(move || free_item(addr)) };
+    }
+
+    /// Frees the item now. Only for items never shared with readers, or at teardown.
+    ///
+    /// # Safety
+    /// No other reference to the item may be used afterwards.
+    pub(crate) unsafe fn free_now(self) {
+        // SAFETY: forwarded contract.
+        unsafe { free_item(self.addr()) }
+    }
+}
+
+/// # Safety
+/// `addr` is a standalone version that nothing references any more.
+unsafe fn free_version(addr: usize) {
+    // SAFETY: the caller passes a live standalone version allocated with version_layout(len).
+    unsafe {
+        let len = (*(addr as *const VersionHeader)).len as usize;
+        dealloc(addr as *mut u8, version_layout(len));
+    }
+}
+
+/// # Safety
+/// `addr` is an item that nothing references any more.
+unsafe fn free_item(addr: usize) {
+    // SAFETY: the item and the versions linked from it are live and owned by us now.
+    unsafe {
+        let hdr = &*(addr as *const ItemHeader);
+        let mut cur = hdr.head.load(Ordering::Relaxed) & !TRIMMED;
+        while cur != 0 {
+            let h = &*(cur as *const VersionHeader);
+            let next = h.next.load(Ordering::Relaxed) & !TRIMMED;
+            if h.flags & V_INLINE == 0 {
+                free_version(cur);
+            }
+            cur = next;
+        }
+        // The inline version keeps its header (and length) even after it is trimmed.
+        let key_len = hdr.key_len as usize;
+        let inline = &*((addr as *const u8).add(IH + align8(key_len)) as *const VersionHeader);
+        dealloc(addr as *mut u8, item_layout(key_len, inline.len as usize));
+    }
+}
+
+/// The result of looking for the version a reader at some sequence sees.
+pub(crate) enum Lookup<'g> {
+    Found(VersionRef<'g>),
+    Absent,
+    /// The versions this reader needs were reclaimed; read again at the current sequence.
+    Retry,
+}
+
+/// Where a version's `next` link leads.
+pub(crate) enum Link<'g> {
+    End,
+    Trimmed,
+    Version(VersionRef<'g>),
+}
+
+/// A version of an item, borrowed for as long as the epoch guard `'g` is pinned.
+#[derive(Clone, Copy)]
+pub(crate) struct VersionRef<'g> {
+    ptr: NonNull<VersionHeader>,
+    _guard: PhantomData<&'g Guard>,
+}
+
+impl<'g> VersionRef<'g> {
+    fn header(&self) -> &'g VersionHeader {
+        // SAFETY: versions reachable under a pinned guard stay allocated until it unpins.
+        unsafe { &*self.ptr.as_ptr() }
+    }
+
+    pub(crate) fn seq(&self) -> u64 {
+        self.header().seq
+    }
+
+    pub(crate) fn expires_at(&self) -> u64 {
+        self.header().expires_at
+    }
+
+    pub(crate) fn is_tombstone(&self) -> bool {
+        self.header().flags & V_TOMBSTONE != 0
+    }
+
+    /// True if the version holds a value that has not expired at `now_ms`.
+    #[inline]
+    pub(crate) fn is_live(&self, now_ms: u64) -> bool {
+        let h = self.header();
+        h.flags & V_TOMBSTONE == 0 && (h.expires_at == 0 || h.expires_at > now_ms)
+    }
+
+    pub(crate) fn value(&self) -> &'g [u8] {
+        let len = self.header().len as usize;
+        // SAFETY: the value bytes follow the header, are immutable, and live as long as 'g.
+        unsafe { std::slice::from_raw_parts((self.ptr.as_ptr() as *const u8).add(VH), len) }
+    }
+
+    pub(crate) fn next(&self) -> Link<'g> {
+        let n = self.header().next.load(Ordering::Acquire);
+        if n & TRIMMED != 0 {
+            Link::Trimmed
+        } else if n == 0 {
+            Link::End
+        } else {
+            // SAFETY: non-null, untagged links point to live versions (freed only after unlinking
+            // and an epoch).
+            Link::Version(VersionRef {
+                ptr: unsafe { NonNull::new_unchecked(n as *mut VersionHeader) },
+                _guard: PhantomData,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossbeam_epoch as epoch;
+
+    fn nv(seq: u64, value: Option<&[u8]>) -> NewVersion<'_> {
+        NewVersion { seq, expires_at: 0, value }
+    }
+
+    #[test]
+    fn versions_are_found_by_sequence_and_trimmed() {
+        let guard = epoch::pin();
+        let item = ItemRef::alloc(b"key", &nv(1, Some(b"one")));
+        assert_eq!(item.key(&guard), b"key");
+        item.push(&nv(5, Some(b"five")));
+        item.push(&nv(9, None));
+        let at = |s| match item.version_at(s, &guard) {
+            Lookup::Found(v) if v.is_tombstone() => "tomb".to_string(),
+            Lookup::Found(v) => String::from_utf8(v.value().to_vec()).unwrap(),
+            Lookup::Absent => "absent".into(),
+            Lookup::Retry => "retry".into(),
+        };
+        assert_eq!(at(0), "absent");
+        assert_eq!(at(1), "one");
+        assert_eq!(at(7), "five");
+        assert_eq!(at(9), "tomb");
+        // Only the inline version goes: its memory stays with the item, so nothing is freed.
+        assert_eq!(item.trim(6, &guard), 0);
+        assert_eq!(at(7), "five");
+        assert_eq!(at(2), "retry");
+        assert!(item.trim(9, &guard) > 0);
+        assert_eq!(at(9), "tomb");
+        assert_eq!(at(7), "retry");
+        assert_eq!(item.trim(9, &guard), 0);
+        // SAFETY: the item was never shared.
+        unsafe { item.free_now() };
+    }
+}

@@ -1,0 +1,155 @@
+//! Ordered iterators over a consistent version of the store.
+//!
+//! An iterator holds a registered read view (so the versions it reads are never reclaimed) and
+//! copies entries out in small chunks, each under a short epoch pin; between chunks it holds no
+//! pin, so a slow consumer never holds back memory reclamation, and it resumes by seeking past the
+//! last key it saw. It streams: memory is bounded by one chunk at each end.
+
+use std::collections::VecDeque;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use crate::core::Core;
+use crate::error::Result;
+
+/// Entries copied per chunk.
+const CHUNK: usize = 64;
+/// Keys examined per chunk at most (deleted or invisible keys count too), bounding one pin.
+const EXAMINE: usize = 1024;
+
+/// A registered read view: a sequence number and the store it reads.
+pub(crate) struct ReadView {
+    pub core: Arc<Core>,
+    pub seq: u64,
+}
+
+impl ReadView {
+    pub(crate) fn open(core: &Arc<Core>) -> Arc<ReadView> {
+        let seq = core.readers.register(&core.visible);
+        Arc::new(ReadView { core: core.clone(), seq })
+    }
+}
+
+impl Drop for ReadView {
+    fn drop(&mut self) {
+        self.core.readers.unregister(self.seq);
+    }
+}
+
+/// An ordered iterator of `(key, value)` pairs; see [`crate::Db::scan`]. Iterate backwards with
+/// `.rev()` (or mix `next` and `next_back`).
+pub struct Iter {
+    view: Arc<ReadView>,
+    /// The part of the range not yet copied into a buffer.
+    lo: Bound<Vec<u8>>,
+    hi: Bound<Vec<u8>>,
+    /// Entries copied from the front, in ascending order.
+    front: VecDeque<(Vec<u8>, Vec<u8>)>,
+    /// Entries copied from the back, in descending order.
+    back: VecDeque<(Vec<u8>, Vec<u8>)>,
+    /// The whole range has been copied into the buffers.
+    exhausted: bool,
+    failed: bool,
+}
+
+fn as_ref(b: &Bound<Vec<u8>>) -> Bound<&[u8]> {
+    match b {
+        Bound::Included(k) => Bound::Included(k),
+        Bound::Excluded(k) => Bound::Excluded(k),
+        Bound::Unbounded => Bound::Unbounded,
+    }
+}
+
+/// The smallest key greater than every key that starts with `prefix`.
+pub(crate) fn prefix_end(prefix: &[u8]) -> Bound<Vec<u8>> {
+    let mut p = prefix.to_vec();
+    while let Some(last) = p.pop() {
+        if last < 0xff {
+            p.push(last + 1);
+            return Bound::Excluded(p);
+        }
+    }
+    Bound::Unbounded
+}
+
+impl Iter {
+    pub(crate) fn new(view: Arc<ReadView>, lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> Iter {
+        view.core.ops.scans.incr();
+        Iter { view, lo, hi, front: VecDeque::new(), back: VecDeque::new(), exhausted: false, failed: false }
+    }
+
+    fn refill(&mut self, reverse: bool) -> Result<()> {
+        if self.exhausted {
+            return Ok(());
+        }
+        self.view.core.check_open()?;
+        let mut out = Vec::with_capacity(CHUNK);
+        let stopped = self.view.core.scan_chunk(
+            as_ref(&self.lo),
+            as_ref(&self.hi),
+            reverse,
+            self.view.seq,
+            EXAMINE,
+            &mut |k, v| {
+                out.push((k.to_vec(), v.value().to_vec()));
+                out.len() < CHUNK
+            },
+        );
+        match stopped {
+            None => self.exhausted = true,
+            Some(last) if reverse => self.hi = Bound::Excluded(last),
+            Some(last) => self.lo = Bound::Excluded(last),
+        }
+        if reverse {
+            self.back.extend(out);
+        } else {
+            self.front.extend(out);
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, reverse: bool) -> Option<Result<(Vec<u8>, Vec<u8>)>> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            let (mine, theirs) =
+                if reverse { (&mut self.back, &mut self.front) } else { (&mut self.front, &mut self.back) };
+            if let Some(e) = mine.pop_front() {
+                return Some(Ok(e));
+            }
+            if self.exhausted {
+                // What is left was copied by the other end; take it from its far side.
+                return theirs.pop_back().map(Ok);
+            }
+            if let Err(e) = self.refill(reverse) {
+                self.failed = true;
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
+impl Iterator for Iter {
+    type Item = Result<(Vec<u8>, Vec<u8>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.step(false)
+    }
+}
+
+impl DoubleEndedIterator for Iter {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.step(true)
+    }
+}
+
+/// Turns any `RangeBounds` over byte-like keys into owned bounds.
+pub(crate) fn owned_bounds<K: AsRef<[u8]>>(r: &impl std::ops::RangeBounds<K>) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
+    let own = |b: Bound<&K>| match b {
+        Bound::Included(k) => Bound::Included(k.as_ref().to_vec()),
+        Bound::Excluded(k) => Bound::Excluded(k.as_ref().to_vec()),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    (own(r.start_bound()), own(r.end_bound()))
+}

@@ -1,0 +1,50 @@
+//! ScaloDB: an embedded, ordered key-value store held in memory, with MVCC reads that never take a
+//! lock, a CRC-checked write-ahead log, checkpoints, and crash recovery.
+//!
+//! ```
+//! use scalodb::{Db, Options, SyncMode, WriteBatch};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let db = Db::open_with(dir.path(), Options { sync: SyncMode::Always, ..Options::default() }).unwrap();
+//! db.put("session:42", "alice").unwrap();
+//! let mut batch = WriteBatch::new();
+//! batch.put("a", "1").delete("session:42");
+//! db.write(batch).unwrap();
+//! assert_eq!(db.get("a").unwrap(), Some(b"1".to_vec()));
+//! assert_eq!(db.get("session:42").unwrap(), None);
+//! ```
+//!
+//! See `ARCHITECTURE.md` in the repository for the design and its invariants.
+
+mod batch;
+mod checkpoint;
+mod clock;
+mod commit;
+mod core;
+mod counters;
+mod db;
+mod error;
+#[doc(hidden)]
+pub mod failpoint;
+mod fsutil;
+mod hash;
+mod hash_index;
+mod item;
+mod iter;
+mod lockfile;
+mod maintenance;
+mod options;
+mod readers;
+mod recovery;
+mod snapshot;
+mod stats;
+mod tree;
+mod wal;
+
+pub use batch::WriteBatch;
+pub use db::Db;
+pub use error::{Error, Result};
+pub use iter::Iter;
+pub use options::{Options, SyncMode};
+pub use snapshot::Snapshot;
+pub use stats::Stats;

@@ -1,0 +1,176 @@
+//! Opening a store: lock the directory, load the newest checkpoint, replay the log after it, and
+//! resume appending where the log ends.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use crossbeam_epoch as epoch;
+
+use crate::checkpoint;
+use crate::clock::now_ms;
+use crate::core::{CheckpointMark, Core, Writer};
+use crate::error::{Error, Result};
+use crate::failpoint;
+use crate::hash::random_seed;
+use crate::hash_index::HashWriter;
+use crate::item::{ItemRef, NewVersion};
+use crate::lockfile::DirLock;
+use crate::maintenance::Background;
+use crate::options::{Options, SyncMode};
+use crate::tree::Tree;
+use crate::wal::ops::decode_ops;
+use crate::wal::reader::{self, list_segments};
+use crate::wal::segment::Segment;
+use crate::wal::writer::Wal;
+
+fn empty_writer() -> Writer {
+    Writer {
+        next_seq: 1,
+        hash: HashWriter::default(),
+        wal: None,
+        garbage: VecDeque::new(),
+        live_keys: 0,
+        key_bytes: 0,
+        value_bytes: 0,
+        mem_bytes: 0,
+    }
+}
+
+/// A store with no files.
+pub(crate) fn open_memory(opts: Options) -> Result<Arc<Core>> {
+    opts.validate()?;
+    let opts = Options { wal: false, ..opts };
+    let core = Arc::new(Core::new(opts, None, random_seed(), Tree::new(), empty_writer()));
+    let bg = Background::start(&core)?;
+    *core.background.lock() = Some(bg);
+    Ok(core)
+}
+
+pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
+    if !opts.wal {
+        return open_memory(opts);
+    }
+    opts.validate()?;
+    failpoint::load_from_env();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating directory {}", dir.display()), e))?;
+    let lock = DirLock::acquire(dir)?;
+    let now = now_ms();
+    let mut guard = epoch::pin();
+
+    // 1. The newest checkpoint, in key order.
+    let checkpoints = checkpoint::list(dir)?;
+    let mut items: Vec<ItemRef> = Vec::new();
+    let mut w = empty_writer();
+    let mut mark = CheckpointMark::default();
+    if let Some((_, path)) = checkpoints.last() {
+        let mut prev: Option<Vec<u8>> = None;
+        let mut order_error = false;
+        let info = checkpoint::load(path, |key, value, expires_at| {
+            if prev.as_deref().is_some_and(|p| p >= key) {
+                order_error = true;
+            }
+            prev = Some(key.to_vec());
+            if expires_at != 0 && expires_at <= now {
+                return; // expired while the store was closed
+            }
+            items.push(ItemRef::alloc(key, &NewVersion { seq: 0, expires_at, value: Some(value) }));
+            w.live_keys += 1;
+            w.key_bytes += key.len() as u64;
+            w.value_bytes += value.len() as u64;
+        });
+        let info = match info {
+            Ok(info) if !order_error => info,
+            other => {
+                for it in items {
+                    // SAFETY: never shared.
+                    unsafe { it.free_now() };
+                }
+                return Err(other
+                    .err()
+                    .unwrap_or_else(|| Error::corruption(path, 0, "checkpoint keys are out of order")));
+            }
+        };
+        mark = CheckpointMark { seq: info.seq, unix_ms: info.created_ms, count: info.count };
+        // Older checkpoints were superseded before a crash could delete them.
+        for (_, old) in &checkpoints[..checkpoints.len() - 1] {
+            std::fs::remove_file(old).map_err(|e| Error::io(format!("removing {}", old.display()), e))?;
+        }
+    }
+    let tree = Tree::from_sorted(&items, &guard);
+    let mut core = Core::new(opts, Some(dir.to_path_buf()), random_seed(), tree, empty_writer());
+    for &it in &items {
+        let hash = core.hash.hash(it.key(&guard));
+        core.hash.insert(&mut w.hash, it, hash, &guard);
+        w.mem_bytes += it.size() as u64;
+    }
+    drop(items);
+
+    // 2. The log after it.
+    let replayed = reader::replay(dir, mark.seq, |seq, payload| {
+        let ops = decode_ops(payload).map_err(|reason| Error::corruption(dir, 0, reason))?;
+        for op in &ops {
+            core.apply(&mut w, op, seq, seq, &guard);
+        }
+        core.collect_garbage(&mut w, seq, &guard, usize::MAX);
+        // Let retired tree nodes be freed as replay goes, instead of holding all of them.
+        if seq % 1024 == 0 {
+            guard.repin();
+        }
+        Ok(())
+    })?;
+    let last = replayed.last_seq.max(mark.seq);
+    w.next_seq = last + 1;
+    core.torn_records = replayed.torn;
+    core.visible.store(last, Ordering::SeqCst);
+    core.synced.store(last, Ordering::SeqCst);
+
+    // 3. Resume appending.
+    let seg_size = core.opts.wal_segment_size as usize;
+    let sync_on_rotate = core.opts.sync != SyncMode::Never;
+    w.wal = Some(match replayed.tail {
+        Some(t) => {
+            let seg = Segment::reopen(t.path, t.id, t.end, t.last_seq)?;
+            Wal::resume(dir, seg, replayed.closed, seg_size, sync_on_rotate)
+        }
+        None => {
+            let next_id = list_segments(dir)?.last().map_or(1, |id| id + 1);
+            Wal::create(dir, next_id, w.next_seq, seg_size, sync_on_rotate)?
+        }
+    });
+    *core.writer.get_mut() = w;
+    *core.checkpoint_mark.get_mut() = mark;
+    *core.dir_lock.get_mut() = Some(lock);
+    drop(guard);
+    let core = Arc::new(core);
+    let bg = Background::start(&core)?;
+    *core.background.lock() = Some(bg);
+    Ok(core)
+}
+
+impl Core {
+    /// Flushes and syncs the log, stops background work and releases the directory. Later calls
+    /// on any handle return `Error::Closed`.
+    pub(crate) fn close(&self) -> Result<()> {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return Err(Error::Closed);
+        }
+        if let Some(bg) = self.background.lock().take() {
+            bg.stop();
+        }
+        let mut w = self.writer.lock();
+        let mut result = Ok(());
+        if let Some(wal) = w.wal.take() {
+            if !self.failed_flag.load(Ordering::Acquire) {
+                result = wal.sync().map_err(|e| Error::io("syncing the log at close", e));
+                if result.is_ok() {
+                    self.ops.fsyncs.incr();
+                }
+            }
+        }
+        drop(w);
+        self.dir_lock.lock().take();
+        result
+    }
+}

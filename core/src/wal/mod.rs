@@ -1,0 +1,24 @@
+//! The write-ahead log: preallocated segment files that records are copied into through a shared
+//! memory mapping, so that an append costs a memcpy (the bytes are in the OS page cache at once
+//! and survive a killed process) and durability costs one fdatasync shared by every writer
+//! waiting at the time (group commit).
+//!
+//! Byte layouts are in docs/FORMAT.md.
+
+pub(crate) mod ops;
+pub(crate) mod reader;
+pub(crate) mod record;
+pub(crate) mod segment;
+pub(crate) mod writer;
+
+use std::path::{Path, PathBuf};
+
+/// File name of segment `id`: zero-padded so that names sort by id.
+pub(crate) fn segment_path(dir: &Path, id: u64) -> PathBuf {
+    dir.join(format!("wal-{id:020}.log"))
+}
+
+/// The id of a segment file name, if it is one.
+pub(crate) fn parse_segment_name(name: &str) -> Option<u64> {
+    name.strip_prefix("wal-")?.strip_suffix(".log")?.parse().ok()
+}
