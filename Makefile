@@ -18,7 +18,12 @@ build: check-tools
 run: check-tools
 	$(CARGO) run --release -p scalodb --example demo -- scalodb-data
 
-test: lint test-rust
+# Each binding folder adds its own targets and appends them to EXTRA_TESTS / EXTRA_BENCHES.
+EXTRA_TESTS :=
+EXTRA_BENCHES :=
+-include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk
+
+test: lint test-rust $(EXTRA_TESTS)
 
 test-rust: check-tools
 	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test $(RUST_PACKAGES)
@@ -33,7 +38,9 @@ fmt:
 soak: check-tools
 	KILL_ROUNDS=1000 $(CARGO) test --release -p scalodb-crash-tests --test kill -- --nocapture
 
-bench: check-tools
+bench: check-tools bench-rust $(EXTRA_BENCHES)
+
+bench-rust:
 	$(CARGO) run --release -p scalodb-bench -- $(BENCH_ARGS)
 
 clean:

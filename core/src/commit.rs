@@ -5,7 +5,8 @@
 //! under SyncMode::Always), and all changes of one commit become visible together.
 
 use std::cell::RefCell;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use crossbeam_epoch::{self as epoch, Guard};
 
@@ -17,6 +18,25 @@ use crate::wal::ops::Op;
 
 /// Items unlinked from the garbage queue per commit, so cleanup never stalls one writer long.
 const GC_PER_COMMIT: usize = 8;
+/// Longest a group-commit leader waits for the other writers in flight to append, next to an
+/// fsync that takes hundreds of microseconds.
+const GATHER_MAX: Duration = Duration::from_micros(150);
+
+/// Counts a writer in `Core::durable_writers` for as long as it lives.
+struct DurableWriter<'a>(&'a AtomicUsize);
+
+impl<'a> DurableWriter<'a> {
+    fn enter(counter: &'a AtomicUsize) -> DurableWriter<'a> {
+        counter.fetch_add(1, Ordering::AcqRel);
+        DurableWriter(counter)
+    }
+}
+
+impl Drop for DurableWriter<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 thread_local! {
     /// Reused encoding buffer, so a commit allocates nothing for its log record.
@@ -57,6 +77,7 @@ impl Core {
     ) -> Result<(u64, bool)> {
         self.check_open()?;
         self.check_sizes(ops)?;
+        let _durable = self.sync_always().then(|| DurableWriter::enter(&self.durable_writers));
         PAYLOAD.with(|buf| {
             let mut payload = buf.borrow_mut();
             payload.clear();
@@ -82,6 +103,7 @@ impl Core {
                         }
                         return Err(e);
                     }
+                    self.appended.store(seq, Ordering::Release);
                 }
                 w.next_seq += 1;
                 let keep = self.keep_seq();
@@ -199,18 +221,60 @@ impl Core {
     /// then publishes it to readers.
     pub(crate) fn wait_durable(&self, seq: u64) -> Result<()> {
         while self.synced.load(Ordering::Acquire) < seq {
-            let _leader = self.sync_leader.lock();
+            let mut leading = self.sync_leader.lock();
             if self.synced.load(Ordering::Acquire) >= seq {
                 break;
             }
-            self.sync_now()?;
+            if *leading {
+                // Someone is syncing; it may cover us. Look again when it is done.
+                self.sync_done.wait(&mut leading);
+                continue;
+            }
+            *leading = true;
+            drop(leading);
+            self.gather_writers();
+            let result = self.sync_now();
+            *self.sync_leader.lock() = false;
+            self.sync_done.notify_all();
+            result?;
         }
         self.visible.fetch_max(self.synced.load(Ordering::Acquire), Ordering::SeqCst);
         Ok(())
     }
 
-    /// fsyncs the current log segment and records what it covers. The caller holds `sync_leader`
-    /// (or is the interval syncer, which takes it too).
+    /// Syncs everything appended so far, as (or after) the group-commit leader.
+    pub(crate) fn sync_all(&self) -> Result<()> {
+        let target = self.writer.lock().next_seq - 1;
+        if self.sync_always() {
+            return self.wait_durable(target);
+        }
+        let mut leading = self.sync_leader.lock();
+        while *leading {
+            self.sync_done.wait(&mut leading);
+        }
+        *leading = true;
+        drop(leading);
+        let result = self.sync_now();
+        *self.sync_leader.lock() = false;
+        self.sync_done.notify_all();
+        result
+    }
+
+    /// Lets every writer already inside a durable commit append before the leader fsyncs, so one
+    /// fsync covers them all. One writer alone never waits.
+    fn gather_writers(&self) {
+        let start = Instant::now();
+        loop {
+            let pending = self.appended.load(Ordering::Acquire).saturating_sub(self.synced.load(Ordering::Acquire));
+            let active = self.durable_writers.load(Ordering::Acquire) as u64;
+            if pending >= active || start.elapsed() > GATHER_MAX {
+                return;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    /// fsyncs the current log segment and records what it covers. The caller is the sync leader.
     pub(crate) fn sync_now(&self) -> Result<()> {
         if self.failed_flag.load(Ordering::Acquire) {
             let reason = self.failed.lock().clone().unwrap_or_default();

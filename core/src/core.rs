@@ -59,8 +59,15 @@ pub(crate) struct Core {
     pub writer: Mutex<Writer>,
     /// Highest sequence number known to be on stable storage.
     pub synced: AtomicU64,
-    /// Held by the thread doing a group-commit fsync; the others wait on it.
-    pub sync_leader: Mutex<()>,
+    /// True while some thread is doing a group-commit fsync; `sync_done` wakes the others when it
+    /// ends, so writers it covered return at once and one of the rest leads the next fsync.
+    pub sync_leader: Mutex<bool>,
+    pub sync_done: parking_lot::Condvar,
+    /// Sequence of the last record appended to the log.
+    pub appended: AtomicU64,
+    /// Writers inside a SyncMode::Always commit (from before the commit lock until acknowledged):
+    /// a group-commit leader waits briefly for all of them to append before it fsyncs.
+    pub durable_writers: std::sync::atomic::AtomicUsize,
     pub closed: AtomicBool,
     /// Set when a write to disk failed: the store then refuses writes until reopened.
     pub failed: Mutex<Option<String>>,
@@ -86,7 +93,10 @@ impl Core {
             readers: Readers::new(),
             writer: Mutex::new(writer),
             synced: AtomicU64::new(0),
-            sync_leader: Mutex::new(()),
+            sync_leader: Mutex::new(false),
+            sync_done: parking_lot::Condvar::new(),
+            appended: AtomicU64::new(0),
+            durable_writers: std::sync::atomic::AtomicUsize::new(0),
             closed: AtomicBool::new(false),
             failed: Mutex::new(None),
             failed_flag: AtomicBool::new(false),

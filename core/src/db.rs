@@ -3,7 +3,6 @@
 
 use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -202,10 +201,7 @@ impl Db {
     pub fn sync(&self) -> Result<()> {
         let core = self.core();
         core.check_open()?;
-        let _leader = core.sync_leader.lock();
-        core.sync_now()?;
-        core.visible.fetch_max(core.synced.load(Ordering::Acquire), Ordering::SeqCst);
-        Ok(())
+        core.sync_all()
     }
 
     /// Syncs the log and releases the directory. Every later call on any clone of this handle

@@ -62,9 +62,8 @@ impl Background {
                 "scalodb-sync",
                 Box::new(move || {
                     while !s.wait(every) {
-                        let _leader = c.sync_leader.lock();
                         // A failure puts the store in read-only mode; writers report it.
-                        let _ = c.sync_now();
+                        let _ = c.sync_all();
                     }
                 }),
             )?);
