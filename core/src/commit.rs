@@ -5,6 +5,7 @@
 //! under SyncMode::Always), and all changes of one commit become visible together.
 
 use std::cell::RefCell;
+use std::cmp::Reverse;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use crate::core::{Core, Writer};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::item::{ItemRef, NewVersion};
-use crate::wal::ops::Op;
+use crate::wal::ops::{Op, OwnedOp};
 
 /// Items unlinked from the garbage queue per commit, so cleanup never stalls one writer long.
 const GC_PER_COMMIT: usize = 8;
@@ -70,6 +71,7 @@ impl Core {
 
     /// Commits `ops` if `check` (run under the commit lock, seeing the latest applied state)
     /// returns true. Returns the sequence (0 when nothing was written) and the check's answer.
+    /// The log record is encoded before the lock is taken: this is the fast path of plain writes.
     pub(crate) fn commit_if(
         &self,
         ops: &[Op<'_>],
@@ -78,7 +80,7 @@ impl Core {
         self.check_open()?;
         self.check_sizes(ops)?;
         let _durable = self.sync_always().then(|| DurableWriter::enter(&self.durable_writers));
-        PAYLOAD.with(|buf| {
+        let seq = PAYLOAD.with(|buf| {
             let mut payload = buf.borrow_mut();
             payload.clear();
             if self.opts.wal {
@@ -87,40 +89,80 @@ impl Core {
                 }
             }
             let guard = epoch::pin();
-            let seq = {
-                let mut w = self.writer.lock();
-                self.check_writable()?;
-                if !check(self, &guard)? {
-                    return Ok((0, false));
-                }
-                let seq = w.next_seq;
-                if let Some(wal) = w.wal.as_mut() {
-                    // On error nothing was written: the store is unchanged.
-                    if let Err(e) = wal.append(seq, &payload) {
-                        if matches!(e, Error::Io { .. }) && self.sync_always() {
-                            // A failed fsync of a full segment leaves earlier records unsure.
-                            self.fail(e.to_string());
-                        }
-                        return Err(e);
-                    }
-                    self.appended.store(seq, Ordering::Release);
-                }
-                w.next_seq += 1;
-                let keep = self.keep_seq();
-                for op in ops {
-                    self.apply(&mut w, op, seq, keep, &guard);
-                }
-                self.collect_garbage(&mut w, keep, &guard, GC_PER_COMMIT);
-                if !self.sync_always() {
-                    self.visible.store(seq, Ordering::SeqCst);
-                }
-                seq
-            };
-            if self.sync_always() {
-                self.wait_durable(seq)?;
+            let mut w = self.writer.lock();
+            self.check_writable()?;
+            if !check(self, &guard)? {
+                return Ok(0);
             }
-            Ok((seq, true))
-        })
+            self.log_and_apply(&mut w, &payload, ops, &guard)
+        })?;
+        if seq == 0 {
+            return Ok((0, false));
+        }
+        if self.sync_always() {
+            self.wait_durable(seq)?;
+        }
+        Ok((seq, true))
+    }
+
+    /// Runs `decide` under the commit lock; it sees the latest applied state and returns the ops
+    /// to commit (possibly none) and a result. For writes whose content depends on the current
+    /// value: conditional writes, increments, transactions.
+    pub(crate) fn commit_with<R>(&self, decide: impl FnOnce(&Core, &Guard) -> Result<(Vec<OwnedOp>, R)>) -> Result<R> {
+        self.check_open()?;
+        let _durable = self.sync_always().then(|| DurableWriter::enter(&self.durable_writers));
+        let (seq, result) = PAYLOAD.with(|buf| -> Result<(u64, R)> {
+            let guard = epoch::pin();
+            let mut w = self.writer.lock();
+            self.check_writable()?;
+            let (owned, result) = decide(self, &guard)?;
+            if owned.is_empty() {
+                return Ok((0, result));
+            }
+            let ops: Vec<Op<'_>> = owned.iter().map(OwnedOp::as_op).collect();
+            self.check_sizes(&ops)?;
+            let mut payload = buf.borrow_mut();
+            payload.clear();
+            if self.opts.wal {
+                for op in &ops {
+                    op.encode(&mut payload);
+                }
+            }
+            let seq = self.log_and_apply(&mut w, &payload, &ops, &guard)?;
+            Ok((seq, result))
+        })?;
+        if seq != 0 && self.sync_always() {
+            self.wait_durable(seq)?;
+        }
+        Ok(result)
+    }
+
+    /// Under the commit lock: makes room under the memory limit, appends the record, applies the
+    /// ops at a new sequence and publishes it (except under SyncMode::Always, where the caller
+    /// publishes after the fsync). Returns the sequence. On error nothing changed.
+    fn log_and_apply(&self, w: &mut Writer, payload: &[u8], ops: &[Op<'_>], guard: &Guard) -> Result<u64> {
+        self.make_room(w, ops, guard)?;
+        let seq = w.next_seq;
+        if let Some(wal) = w.wal.as_mut() {
+            if let Err(e) = wal.append(seq, payload) {
+                if matches!(e, Error::Io { .. }) && self.sync_always() {
+                    // A failed fsync of a full segment leaves earlier records unsure.
+                    self.fail(e.to_string());
+                }
+                return Err(e);
+            }
+            self.appended.store(seq, Ordering::Release);
+        }
+        w.next_seq += 1;
+        let keep = self.keep_seq();
+        for op in ops {
+            self.apply(w, op, seq, keep, guard);
+        }
+        self.collect_garbage(w, keep, guard, GC_PER_COMMIT);
+        if !self.sync_always() {
+            self.visible.store(seq, Ordering::SeqCst);
+        }
+        Ok(seq)
     }
 
     /// Applies one op at `seq`. Writer only; also used by recovery.
@@ -129,7 +171,7 @@ impl Core {
             Op::Put { key, value, expires_at } => {
                 let hash = self.hash.hash(key);
                 let v = NewVersion { seq, expires_at, value: Some(value) };
-                if let Some(item) = self.hash.get(key, hash, guard) {
+                let item = if let Some(item) = self.hash.get(key, hash, guard) {
                     let head = item.head(guard);
                     if head.is_tombstone() {
                         w.live_keys += 1;
@@ -140,6 +182,7 @@ impl Core {
                     w.value_bytes += value.len() as u64;
                     w.mem_bytes += item.push(&v) as u64;
                     w.mem_bytes -= item.trim(keep, guard) as u64;
+                    item
                 } else {
                     let item = ItemRef::alloc(key, &v);
                     w.mem_bytes += item.size() as u64;
@@ -148,20 +191,18 @@ impl Core {
                     w.live_keys += 1;
                     w.key_bytes += key.len() as u64;
                     w.value_bytes += value.len() as u64;
+                    item
+                };
+                if expires_at != 0 {
+                    w.expiries.push(Reverse((expires_at, seq, key.into())));
+                }
+                if self.tracks_lru() {
+                    item.touch(self.lru_clock.load(Ordering::Relaxed));
                 }
             }
             Op::Delete { key } => {
-                let hash = self.hash.hash(key);
-                if let Some(item) = self.hash.get(key, hash, guard) {
-                    let head = item.head(guard);
-                    if !head.is_tombstone() {
-                        w.live_keys -= 1;
-                        w.key_bytes -= key.len() as u64;
-                        w.value_bytes -= head.value().len() as u64;
-                        w.mem_bytes += item.push(&NewVersion { seq, expires_at: 0, value: None }) as u64;
-                        w.mem_bytes -= item.trim(keep, guard) as u64;
-                        w.garbage.push_back((item, seq));
-                    }
+                if let Some(item) = self.hash.get(key, self.hash.hash(key), guard) {
+                    self.bury(w, item, seq, keep, guard);
                 }
             }
             Op::Expire { key, expires_at } => {
@@ -172,6 +213,9 @@ impl Core {
                         let v = NewVersion { seq, expires_at, value: Some(head.value()) };
                         w.mem_bytes += item.push(&v) as u64;
                         w.mem_bytes -= item.trim(keep, guard) as u64;
+                        if expires_at != 0 {
+                            w.expiries.push(Reverse((expires_at, seq, key.into())));
+                        }
                     }
                 }
             }
@@ -182,27 +226,38 @@ impl Core {
                     true
                 });
                 for item in items {
-                    if !item.head(guard).is_tombstone() {
-                        w.mem_bytes += item.push(&NewVersion { seq, expires_at: 0, value: None }) as u64;
-                        w.mem_bytes -= item.trim(keep, guard) as u64;
-                        w.garbage.push_back((item, seq));
-                    }
+                    self.bury(w, item, seq, keep, guard);
                 }
-                w.live_keys = 0;
-                w.key_bytes = 0;
-                w.value_bytes = 0;
+                w.expiries.clear();
             }
         }
+    }
+
+    /// Pushes a tombstone on a live item and queues the item for unlinking. Writer only.
+    pub(crate) fn bury(&self, w: &mut Writer, item: ItemRef, seq: u64, keep: u64, guard: &Guard) {
+        let head = item.head(guard);
+        if head.is_tombstone() {
+            return;
+        }
+        w.live_keys -= 1;
+        w.key_bytes -= item.key(guard).len() as u64;
+        w.value_bytes -= head.value().len() as u64;
+        w.mem_bytes += item.push(&NewVersion { seq, expires_at: 0, value: None }) as u64;
+        w.mem_bytes -= item.trim(keep, guard) as u64;
+        let bytes = (item.size() + item.chain_bytes(guard)) as u64;
+        w.garbage_bytes += bytes;
+        w.garbage.push_back((item, seq, bytes));
     }
 
     /// Unlinks up to `budget` deleted items that no reader can see any more.
     pub(crate) fn collect_garbage(&self, w: &mut Writer, keep: u64, guard: &Guard, budget: usize) {
         for _ in 0..budget {
-            let Some(&(item, seq)) = w.garbage.front() else { return };
+            let Some(&(item, seq, bytes)) = w.garbage.front() else { return };
             if seq > keep {
                 return;
             }
             w.garbage.pop_front();
+            w.garbage_bytes -= bytes;
             let head = item.head(guard);
             if !(head.is_tombstone() && head.seq() == seq) {
                 continue; // written again since: still in use

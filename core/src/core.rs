@@ -24,19 +24,29 @@ use crate::readers::Readers;
 use crate::tree::Tree;
 use crate::wal::writer::Wal;
 
+/// Pending expiries, soonest first: (expires_at, sequence of the version that set it, key).
+pub(crate) type ExpiryHeap = std::collections::BinaryHeap<std::cmp::Reverse<(u64, u64, Box<[u8]>)>>;
+
 /// State only the writer touches, guarded by the commit lock.
 pub(crate) struct Writer {
     /// The sequence number the next commit gets.
     pub next_seq: u64,
     pub hash: HashWriter,
     pub wal: Option<Wal>,
-    /// Deleted items to unlink once no reader can see them: (item, sequence of its tombstone).
-    pub garbage: VecDeque<(ItemRef, u64)>,
+    /// Deleted items to unlink once no reader can see them: (item, sequence of its tombstone,
+    /// bytes it holds).
+    pub garbage: VecDeque<(ItemRef, u64, u64)>,
     pub live_keys: u64,
     pub key_bytes: u64,
     pub value_bytes: u64,
     /// Bytes allocated for items and versions (reclaimed memory is subtracted when it is retired).
     pub mem_bytes: u64,
+    /// Bytes of items queued in `garbage`: memory that comes back once readers move on.
+    pub garbage_bytes: u64,
+    /// Pending expiries: (expires_at, sequence of the version that set it, key).
+    pub expiries: ExpiryHeap,
+    /// State of the sampling generator used to pick eviction candidates.
+    pub rng: u64,
 }
 
 /// Checkpoint bookkeeping, for stats and the trigger.
@@ -80,6 +90,8 @@ pub(crate) struct Core {
     pub checkpoint_lock: Mutex<()>,
     pub background: Mutex<Option<Background>>,
     pub dir_lock: Mutex<Option<DirLock>>,
+    /// Coarse clock (100 ms ticks) for LRU stamps, advanced by the maintenance thread.
+    pub lru_clock: std::sync::atomic::AtomicU32,
 }
 
 impl Core {
@@ -106,6 +118,7 @@ impl Core {
             checkpoint_lock: Mutex::new(()),
             background: Mutex::new(None),
             dir_lock: Mutex::new(None),
+            lru_clock: std::sync::atomic::AtomicU32::new(lru_now()),
         }
     }
 
@@ -142,6 +155,18 @@ impl Core {
         self.failed_flag.store(true, Ordering::Release);
     }
 
+    /// True when reads must stamp items for LRU eviction.
+    #[inline]
+    pub(crate) fn tracks_lru(&self) -> bool {
+        self.opts.max_memory.is_some() && self.opts.eviction != crate::options::Eviction::NoEviction
+    }
+
+    /// Memory in use as `Stats::memory_bytes` reports it and the limit checks it: items, versions
+    /// and index overhead, less what queued garbage will give back.
+    pub(crate) fn memory_in_use(&self, w: &Writer, guard: &Guard) -> u64 {
+        (w.mem_bytes + self.hash.capacity(guard) as u64 * 8 + w.hash.len() as u64 * 24).saturating_sub(w.garbage_bytes)
+    }
+
     /// The oldest sequence any reader may still read at: versions shadowed at this point can go.
     #[inline]
     pub(crate) fn keep_seq(&self) -> u64 {
@@ -158,10 +183,26 @@ impl Core {
             // Read the sequence before the index: anything visible at `seq` is already indexed.
             let seq = self.visible.load(Ordering::Acquire);
             let Some(item) = self.hash.get(key, hash, &guard) else { return Ok(None) };
+            if self.tracks_lru() {
+                item.touch(self.lru_clock.load(Ordering::Relaxed));
+            }
             match item.version_at(seq, &guard) {
                 Lookup::Found(v) => return Ok(live_value(v).map(<[u8]>::to_vec)),
                 Lookup::Absent => return Ok(None),
                 Lookup::Retry => continue,
+            }
+        }
+    }
+
+    /// The live version of `key` at `seq` for an unregistered reader that just read `seq` from
+    /// `visible` (retries at a newer sequence if the versions it needs were trimmed).
+    pub(crate) fn get_at_fresh<'g>(&self, key: &[u8], mut seq: u64, guard: &'g Guard) -> Option<VersionRef<'g>> {
+        let item = self.hash.get(key, self.hash.hash(key), guard)?;
+        loop {
+            match item.version_at(seq, guard) {
+                Lookup::Found(v) => return live_value(v).map(|_| v),
+                Lookup::Absent => return None,
+                Lookup::Retry => seq = self.visible.load(Ordering::Acquire),
             }
         }
     }
@@ -203,6 +244,11 @@ impl Core {
         });
         stopped_at
     }
+}
+
+/// The current coarse LRU time: 100 ms ticks.
+pub(crate) fn lru_now() -> u32 {
+    (now_ms() / 100) as u32
 }
 
 /// The value of a version, if it is live now.

@@ -54,4 +54,8 @@ pub(crate) struct OpCounters {
     pub batches: Counter,
     pub scans: Counter,
     pub fsyncs: Counter,
+    pub evictions: Counter,
+    pub expired: Counter,
+    pub transactions: Counter,
+    pub conflicts: Counter,
 }

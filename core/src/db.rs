@@ -9,15 +9,16 @@ use std::time::Duration;
 use crossbeam_epoch as epoch;
 
 use crate::batch::WriteBatch;
-use crate::clock::expiry_after;
+use crate::clock::{expiry_after, now_ms};
 use crate::core::{live_value, Core};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::iter::{owned_bounds, prefix_end, Iter, ReadView};
 use crate::options::Options;
 use crate::recovery;
 use crate::snapshot::Snapshot;
 use crate::stats::Stats;
-use crate::wal::ops::Op;
+use crate::transaction::Transaction;
+use crate::wal::ops::{Op, OwnedOp};
 
 /// Closes the store when the last `Db` clone goes away.
 struct Handle {
@@ -166,6 +167,8 @@ impl Db {
     pub fn stats(&self) -> Result<Stats> {
         let core = self.core();
         core.check_open()?;
+        // Expired keys must not count: bury them now rather than wait for the sweeper.
+        core.sweep_expired()?;
         let guard = epoch::pin();
         let w = core.writer.lock();
         let (wal_bytes, wal_segments) = w.wal.as_ref().map_or((0, 0), |wal| (wal.bytes(), wal.segments() as u64));
@@ -174,7 +177,7 @@ impl Db {
             keys: w.live_keys,
             key_bytes: w.key_bytes,
             value_bytes: w.value_bytes,
-            memory_bytes: w.mem_bytes + core.hash.capacity(&guard) as u64 * 8 + w.hash.len() as u64 * 24,
+            memory_bytes: core.memory_in_use(&w, &guard),
             wal_bytes,
             wal_segments,
             last_checkpoint_seq: mark.seq,
@@ -189,7 +192,156 @@ impl Db {
             fsyncs: core.ops.fsyncs.get(),
             torn_records_truncated: core.torn_records,
             open_views: core.readers.count() as u64,
+            evictions: core.ops.evictions.get(),
+            expired_keys: core.ops.expired.get(),
+            transactions: core.ops.transactions.get(),
+            conflicts: core.ops.conflicts.get(),
         })
+    }
+
+    /// Sets `key` to `value` only if it holds no live value. Returns whether it was written.
+    pub fn put_if_absent(&self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<bool> {
+        let (key, value) = (key.as_ref(), value.as_ref());
+        let op = [Op::Put { key, value, expires_at: 0 }];
+        let (_, written) = self.core().commit_if(&op, |core, guard| Ok(!latest_is_live(core, key, guard)))?;
+        Ok(written)
+    }
+
+    /// Replaces the value of `key` with `new` if it is `expected` (`None` on either side means
+    /// "absent": `new == None` deletes). Returns [`CasOutcome::Swapped`] or the current value.
+    pub fn compare_and_swap(
+        &self,
+        key: impl AsRef<[u8]>,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<CasOutcome> {
+        let key = key.as_ref();
+        self.core().commit_with(|core, guard| {
+            let current = latest_live(core, key, guard);
+            if current.map(|v| v.value()) != expected {
+                return Ok((vec![], CasOutcome::Failed { current: current.map(|v| v.value().to_vec()) }));
+            }
+            let op = match new {
+                Some(v) => OwnedOp::Put { key: key.to_vec(), value: v.to_vec(), expires_at: 0 },
+                None if current.is_some() => OwnedOp::Delete { key: key.to_vec() },
+                None => return Ok((vec![], CasOutcome::Swapped)),
+            };
+            Ok((vec![op], CasOutcome::Swapped))
+        })
+    }
+
+    /// Adds `delta` to the integer stored at `key` as decimal text (an absent key counts as 0, as
+    /// Redis's INCRBY does) and returns the new value. The key's time-to-live is kept.
+    pub fn increment(&self, key: impl AsRef<[u8]>, delta: i64) -> Result<i64> {
+        let key = key.as_ref();
+        self.core().commit_with(|core, guard| {
+            let current = latest_live(core, key, guard);
+            let (old, expires_at) = match current {
+                None => (0i64, 0),
+                Some(v) => {
+                    let text = std::str::from_utf8(v.value()).ok();
+                    let n = text
+                        .and_then(|t| t.parse::<i64>().ok())
+                        .ok_or_else(|| Error::WrongType("the value is not an integer in decimal text".into()))?;
+                    (n, v.expires_at())
+                }
+            };
+            let new = old
+                .checked_add(delta)
+                .ok_or_else(|| Error::InvalidArgument(format!("incrementing {old} by {delta} overflows")))?;
+            let op = OwnedOp::Put { key: key.to_vec(), value: new.to_string().into_bytes(), expires_at };
+            Ok((vec![op], new))
+        })
+    }
+
+    /// Gives `key` a time-to-live. Returns false if the key holds no live value.
+    pub fn expire(&self, key: impl AsRef<[u8]>, ttl: Duration) -> Result<bool> {
+        let key = key.as_ref();
+        let op = [Op::Expire { key, expires_at: expiry_after(ttl) }];
+        Ok(self.core().commit_if(&op, |core, guard| Ok(latest_is_live(core, key, guard)))?.1)
+    }
+
+    /// Removes the time-to-live of `key`. Returns false if the key is absent or had none.
+    pub fn persist(&self, key: impl AsRef<[u8]>) -> Result<bool> {
+        let key = key.as_ref();
+        let op = [Op::Expire { key, expires_at: 0 }];
+        let check =
+            |core: &Core, guard: &epoch::Guard| Ok(latest_live(core, key, guard).is_some_and(|v| v.expires_at() != 0));
+        Ok(self.core().commit_if(&op, check)?.1)
+    }
+
+    /// The time-to-live of `key`.
+    pub fn ttl(&self, key: impl AsRef<[u8]>) -> Result<Ttl> {
+        let core = self.core();
+        core.check_open()?;
+        let key = key.as_ref();
+        let guard = epoch::pin();
+        let seq = core.visible.load(std::sync::atomic::Ordering::Acquire);
+        Ok(match core.get_at_fresh(key, seq, &guard) {
+            None => Ttl::Missing,
+            Some(v) if v.expires_at() == 0 => Ttl::Forever,
+            Some(v) => Ttl::Remaining(Duration::from_millis(v.expires_at().saturating_sub(now_ms()))),
+        })
+    }
+
+    /// Starts a transaction reading from a snapshot taken now; see [`Transaction`].
+    pub fn begin(&self) -> Result<Transaction> {
+        let core = self.core();
+        core.check_open()?;
+        Ok(Transaction::new(ReadView::open(core)))
+    }
+
+    /// Runs `f` in a transaction and commits it, retrying up to 10 times on `Error::Conflict`.
+    /// An error from `f` (or a panic) rolls back: nothing is written.
+    pub fn transaction<T>(&self, f: impl FnMut(&mut Transaction) -> Result<T>) -> Result<T> {
+        self.transaction_with_retries(10, f)
+    }
+
+    /// [`Db::transaction`] with a chosen number of retries after conflicts.
+    pub fn transaction_with_retries<T>(
+        &self,
+        retries: u32,
+        mut f: impl FnMut(&mut Transaction) -> Result<T>,
+    ) -> Result<T> {
+        let mut attempt = 0;
+        loop {
+            let mut tx = self.begin()?;
+            let out = f(&mut tx)?;
+            match tx.commit() {
+                Ok(()) => return Ok(out),
+                Err(Error::Conflict) if attempt < retries => {
+                    self.core().ops.conflicts.incr();
+                    attempt += 1;
+                    // Back off a little more each time so that contending writers spread out.
+                    std::thread::sleep(Duration::from_micros(50 << attempt.min(6)));
+                }
+                Err(e) => {
+                    if matches!(e, Error::Conflict) {
+                        self.core().ops.conflicts.incr();
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Writes a consistent copy of the store, as of now, into the empty (or new) directory `dest`,
+    /// while readers and writers go on. The copy opens on its own with [`Db::open`].
+    pub fn backup(&self, dest: impl AsRef<Path>) -> Result<()> {
+        let core = self.core();
+        core.check_open()?;
+        let dest = dest.as_ref();
+        if dest.exists() {
+            let mut entries =
+                std::fs::read_dir(dest).map_err(|e| Error::io(format!("reading {}", dest.display()), e))?;
+            if entries.next().is_some() {
+                return Err(Error::InvalidArgument(format!("backup destination {} is not empty", dest.display())));
+            }
+        }
+        std::fs::create_dir_all(dest).map_err(|e| Error::io(format!("creating {}", dest.display()), e))?;
+        let view = ReadView::open(core);
+        core.write_checkpoint(dest, view.seq)?;
+        Ok(())
     }
 
     /// Writes a checkpoint now and removes the log it covers (a no-op in memory).
@@ -209,6 +361,33 @@ impl Db {
     pub fn close(&self) -> Result<()> {
         self.core().close()
     }
+}
+
+/// What [`Db::ttl`] says of a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ttl {
+    /// The key holds no live value.
+    Missing,
+    /// The key never expires.
+    Forever,
+    /// The key expires after this long.
+    Remaining(Duration),
+}
+
+/// What [`Db::compare_and_swap`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CasOutcome {
+    /// The value was `expected` and is now `new`.
+    Swapped,
+    /// The value was not `expected`; nothing was written. `current` is what it is.
+    Failed { current: Option<Vec<u8>> },
+}
+
+/// The latest applied live version of `key`. (Under the commit lock.)
+pub(crate) fn latest_live<'g>(core: &Core, key: &[u8], guard: &'g epoch::Guard) -> Option<crate::item::VersionRef<'g>> {
+    let item = core.hash.get(key, core.hash.hash(key), guard)?;
+    let head = item.head(guard);
+    live_value(head).map(|_| head)
 }
 
 /// Does `key` hold a live value in the latest applied state? (Under the commit lock.)

@@ -164,6 +164,15 @@ impl HashIndex {
         unsafe { guard.defer_destroy(old_shared) };
     }
 
+    /// The item in slot `i` (modulo the table size), if any: for random sampling. Writer only.
+    pub(crate) fn slot_item(&self, i: usize, guard: &Guard) -> Option<ItemRef> {
+        // SAFETY: see get.
+        let table = unsafe { self.table.load(Ordering::Acquire, guard).deref() };
+        let s = table.slots[i & table.mask].load(Ordering::Relaxed);
+        // SAFETY: a live slot holds a live item (writer only, so nothing removes it meanwhile).
+        (s != EMPTY && s != DELETED).then(|| unsafe { ItemRef::from_addr(s & ADDR_MASK) })
+    }
+
     /// Slots in the current table.
     pub(crate) fn capacity(&self, guard: &Guard) -> usize {
         // SAFETY: see get.

@@ -14,7 +14,7 @@ use std::alloc::{alloc, dealloc, handle_alloc_error, Layout};
 use std::marker::PhantomData;
 use std::mem::size_of;
 use std::ptr::{self, NonNull};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use crossbeam_epoch::Guard;
 
@@ -38,7 +38,8 @@ struct VersionHeader {
 struct ItemHeader {
     head: AtomicUsize,
     key_len: u32,
-    _reserved: u32,
+    /// Coarse time of the last access, for approximate LRU eviction.
+    access: AtomicU32,
 }
 
 const VH: usize = size_of::<VersionHeader>();
@@ -119,7 +120,11 @@ impl ItemRef {
             write_version(version, first, true);
             ptr::write(
                 base as *mut ItemHeader,
-                ItemHeader { head: AtomicUsize::new(version as usize), key_len: key.len() as u32, _reserved: 0 },
+                ItemHeader {
+                    head: AtomicUsize::new(version as usize),
+                    key_len: key.len() as u32,
+                    access: AtomicU32::new(0),
+                },
             );
             ptr::copy_nonoverlapping(key.as_ptr(), base.add(IH), key.len());
             ItemRef(NonNull::new_unchecked(base as *mut ItemHeader))
@@ -129,6 +134,20 @@ impl ItemRef {
     fn header(&self) -> &ItemHeader {
         // SAFETY: an ItemRef always points to a live, initialised item (see the type's doc).
         unsafe { self.0.as_ref() }
+    }
+
+    /// Records an access at coarse time `now` (written only when it changes, so hot items do not
+    /// bounce their cache line between reader threads).
+    #[inline]
+    pub(crate) fn touch(self, now: u32) {
+        let a = &self.header().access;
+        if a.load(Ordering::Relaxed) != now {
+            a.store(now, Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn last_access(self) -> u32 {
+        self.header().access.load(Ordering::Relaxed)
     }
 
     /// Bytes of this item's own allocation (key and inline first version).

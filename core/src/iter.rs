@@ -5,6 +5,7 @@
 //! pin, so a slow consumer never holds back memory reclamation, and it resumes by seeking past the
 //! last key it saw. It streams: memory is bounded by one chunk at each end.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -12,10 +13,37 @@ use std::sync::Arc;
 use crate::core::Core;
 use crate::error::Result;
 
-/// Entries copied per chunk.
-const CHUNK: usize = 64;
+/// Entries copied per chunk at most...
+const CHUNK: usize = 256;
+/// ...and bytes of keys and values per chunk at most (at least one entry is always taken).
+const CHUNK_BYTES: usize = 256 * 1024;
 /// Keys examined per chunk at most (deleted or invisible keys count too), bounding one pin.
 const EXAMINE: usize = 1024;
+
+type Buffer = VecDeque<(Vec<u8>, Vec<u8>)>;
+
+thread_local! {
+    /// Chunk buffers of dropped iterators, reused so that a short scan allocates no large block
+    /// (with glibc, every large allocation also consolidates the small free chunks: costly).
+    static BUFFERS: RefCell<Vec<Buffer>> = const { RefCell::new(Vec::new()) };
+}
+
+fn take_buffer() -> Buffer {
+    BUFFERS.with(|b| b.borrow_mut().pop()).unwrap_or_default()
+}
+
+fn recycle(mut buf: Buffer) {
+    if buf.capacity() == 0 || buf.capacity() > CHUNK * 2 {
+        return;
+    }
+    buf.clear();
+    BUFFERS.with(|b| {
+        let mut pool = b.borrow_mut();
+        if pool.len() < 8 {
+            pool.push(buf);
+        }
+    });
+}
 
 /// A registered read view: a sequence number and the store it reads.
 pub(crate) struct ReadView {
@@ -44,15 +72,15 @@ pub struct Iter {
     lo: Bound<Vec<u8>>,
     hi: Bound<Vec<u8>>,
     /// Entries copied from the front, in ascending order.
-    front: VecDeque<(Vec<u8>, Vec<u8>)>,
+    front: Buffer,
     /// Entries copied from the back, in descending order.
-    back: VecDeque<(Vec<u8>, Vec<u8>)>,
+    back: Buffer,
     /// The whole range has been copied into the buffers.
     exhausted: bool,
     failed: bool,
 }
 
-fn as_ref(b: &Bound<Vec<u8>>) -> Bound<&[u8]> {
+pub(crate) fn as_ref(b: &Bound<Vec<u8>>) -> Bound<&[u8]> {
     match b {
         Bound::Included(k) => Bound::Included(k),
         Bound::Excluded(k) => Bound::Excluded(k),
@@ -75,7 +103,7 @@ pub(crate) fn prefix_end(prefix: &[u8]) -> Bound<Vec<u8>> {
 impl Iter {
     pub(crate) fn new(view: Arc<ReadView>, lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> Iter {
         view.core.ops.scans.incr();
-        Iter { view, lo, hi, front: VecDeque::new(), back: VecDeque::new(), exhausted: false, failed: false }
+        Iter { view, lo, hi, front: take_buffer(), back: VecDeque::new(), exhausted: false, failed: false }
     }
 
     fn refill(&mut self, reverse: bool) -> Result<()> {
@@ -83,27 +111,24 @@ impl Iter {
             return Ok(());
         }
         self.view.core.check_open()?;
-        let mut out = Vec::with_capacity(CHUNK);
-        let stopped = self.view.core.scan_chunk(
-            as_ref(&self.lo),
-            as_ref(&self.hi),
-            reverse,
-            self.view.seq,
-            EXAMINE,
-            &mut |k, v| {
-                out.push((k.to_vec(), v.value().to_vec()));
-                out.len() < CHUNK
-            },
-        );
+        if reverse && self.back.capacity() == 0 {
+            self.back = take_buffer();
+        }
+        let out = if reverse { &mut self.back } else { &mut self.front };
+        let (mut bytes, mut taken) = (0, 0);
+        let mut copy = |k: &[u8], v: crate::item::VersionRef<'_>| {
+            let value = v.value();
+            bytes += k.len() + value.len();
+            taken += 1;
+            out.push_back((k.to_vec(), value.to_vec()));
+            taken < CHUNK && bytes < CHUNK_BYTES
+        };
+        let seq = self.view.seq;
+        let stopped = self.view.core.scan_chunk(as_ref(&self.lo), as_ref(&self.hi), reverse, seq, EXAMINE, &mut copy);
         match stopped {
             None => self.exhausted = true,
             Some(last) if reverse => self.hi = Bound::Excluded(last),
             Some(last) => self.lo = Bound::Excluded(last),
-        }
-        if reverse {
-            self.back.extend(out);
-        } else {
-            self.front.extend(out);
         }
         Ok(())
     }
@@ -127,6 +152,59 @@ impl Iter {
                 return Some(Err(e));
             }
         }
+    }
+}
+
+impl Iter {
+    /// Visits the remaining entries front to back without copying them: `f` gets borrowed key and
+    /// value bytes and returns false to stop. The fastest way to read a range. `f` runs while an
+    /// epoch is pinned (re-pinned every few hundred entries), so keep it short; it must not call
+    /// back into the database.
+    ///
+    /// ```
+    /// let db = scalodb::Db::memory();
+    /// db.put("a:1", "x").unwrap();
+    /// db.put("a:2", "yy").unwrap();
+    /// let mut total = 0;
+    /// db.scan_prefix("a:").unwrap().visit(|_key, value| { total += value.len(); true }).unwrap();
+    /// assert_eq!(total, 3);
+    /// ```
+    pub fn visit(mut self, mut f: impl FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
+        while let Some((k, v)) = self.front.pop_front() {
+            if !f(&k, &v) {
+                return Ok(());
+            }
+        }
+        loop {
+            if self.exhausted {
+                while let Some((k, v)) = self.back.pop_back() {
+                    if !f(&k, &v) {
+                        return Ok(());
+                    }
+                }
+                return Ok(());
+            }
+            self.view.core.check_open()?;
+            let mut stop = false;
+            let seq = self.view.seq;
+            let stopped =
+                self.view.core.scan_chunk(as_ref(&self.lo), as_ref(&self.hi), false, seq, CHUNK, &mut |k, v| {
+                    stop = !f(k, v.value());
+                    !stop
+                });
+            match stopped {
+                _ if stop => return Ok(()),
+                None => self.exhausted = true,
+                Some(last) => self.lo = Bound::Excluded(last),
+            }
+        }
+    }
+}
+
+impl Drop for Iter {
+    fn drop(&mut self) {
+        recycle(std::mem::take(&mut self.front));
+        recycle(std::mem::take(&mut self.back));
     }
 }
 

@@ -24,6 +24,8 @@ mod core;
 mod counters;
 mod db;
 mod error;
+mod eviction;
+mod expiry;
 #[doc(hidden)]
 pub mod failpoint;
 mod fsutil;
@@ -38,13 +40,17 @@ mod readers;
 mod recovery;
 mod snapshot;
 mod stats;
+mod transaction;
 mod tree;
+mod verify;
 mod wal;
 
 pub use batch::WriteBatch;
-pub use db::Db;
+pub use db::{CasOutcome, Db, Ttl};
 pub use error::{Error, Result};
 pub use iter::Iter;
-pub use options::{Options, SyncMode};
+pub use options::{Eviction, Options, SyncMode};
 pub use snapshot::Snapshot;
 pub use stats::Stats;
+pub use transaction::Transaction;
+pub use verify::{verify, VerifyReport};

@@ -73,6 +73,9 @@ impl Background {
             "scalodb-maint",
             Box::new(move || {
                 while !s.wait(MAINTENANCE_TICK) {
+                    c.lru_clock.store(crate::core::lru_now(), Ordering::Relaxed);
+                    // Failures here resurface on the next write, which reports them.
+                    let _ = c.sweep_expired();
                     c.idle_garbage_collection();
                     if c.opts.auto_checkpoint && c.checkpoint_due() {
                         // A failed checkpoint leaves the log intact; it is retried on the next tick.
@@ -158,7 +161,7 @@ impl Core {
         Ok(())
     }
 
-    fn write_checkpoint(&self, dir: &std::path::Path, seq: u64) -> Result<u64> {
+    pub(crate) fn write_checkpoint(&self, dir: &std::path::Path, seq: u64) -> Result<u64> {
         let mut out = CheckpointWriter::create(dir, seq, now_ms())?;
         let mut count = 0u64;
         let mut from: Option<Vec<u8>> = None;

@@ -21,6 +21,18 @@ impl Default for SyncMode {
     }
 }
 
+/// What happens when a write would take memory past `Options::max_memory`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Eviction {
+    /// The write fails with `Error::OutOfMemory`; reads and deletes go on.
+    #[default]
+    NoEviction,
+    /// Delete the least recently used keys (approximately, by sampling) among all keys.
+    AllKeysLru,
+    /// Delete the least recently used keys among keys that have a time-to-live.
+    VolatileLru,
+}
+
 /// How a database is opened. Build it with `Options::default()` and struct update syntax:
 /// `Options { sync: SyncMode::Always, ..Options::default() }`.
 #[derive(Clone, Debug)]
@@ -43,6 +55,11 @@ pub struct Options {
     pub checkpoint_wal_ratio: f64,
     /// Run checkpoints from a background thread when the thresholds are passed (default true).
     pub auto_checkpoint: bool,
+    /// Memory for data (items, versions and indexes, as `Stats::memory_bytes` counts it) beyond
+    /// which `eviction` applies. `None` (default): no limit.
+    pub max_memory: Option<u64>,
+    /// What to do at `max_memory`; evicted keys are deleted durably (a log record each).
+    pub eviction: Eviction,
 }
 
 impl Default for Options {
@@ -56,6 +73,8 @@ impl Default for Options {
             checkpoint_wal_bytes: 64 * 1024 * 1024,
             checkpoint_wal_ratio: 2.0,
             auto_checkpoint: true,
+            max_memory: None,
+            eviction: Eviction::NoEviction,
         }
     }
 }

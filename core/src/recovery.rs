@@ -35,6 +35,9 @@ fn empty_writer() -> Writer {
         key_bytes: 0,
         value_bytes: 0,
         mem_bytes: 0,
+        garbage_bytes: 0,
+        expiries: std::collections::BinaryHeap::new(),
+        rng: crate::hash::random_seed() | 1,
     }
 }
 
@@ -76,6 +79,9 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
                 return; // expired while the store was closed
             }
             items.push(ItemRef::alloc(key, &NewVersion { seq: 0, expires_at, value: Some(value) }));
+            if expires_at != 0 {
+                w.expiries.push(std::cmp::Reverse((expires_at, 0, key.into())));
+            }
             w.live_keys += 1;
             w.key_bytes += key.len() as u64;
             w.value_bytes += value.len() as u64;
@@ -108,7 +114,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
     drop(items);
 
     // 2. The log after it.
-    let replayed = reader::replay(dir, mark.seq, |seq, payload| {
+    let replayed = reader::replay(dir, mark.seq, false, |seq, payload| {
         let ops = decode_ops(payload).map_err(|reason| Error::corruption(dir, 0, reason))?;
         for op in &ops {
             core.apply(&mut w, op, seq, seq, &guard);

@@ -35,4 +35,12 @@ pub struct Stats {
     pub torn_records_truncated: u64,
     /// Open snapshots, scans and checkpoints holding old versions.
     pub open_views: u64,
+    /// Keys deleted to stay under `Options::max_memory`.
+    pub evictions: u64,
+    /// Keys whose time-to-live ran out and whose memory was reclaimed.
+    pub expired_keys: u64,
+    /// Transactions committed.
+    pub transactions: u64,
+    /// Transaction commits that failed with a conflict.
+    pub conflicts: u64,
 }

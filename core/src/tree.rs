@@ -21,6 +21,8 @@ use crate::item::ItemRef;
 
 const LEAF_MAX: usize = 64;
 const INNER_MAX: usize = 64;
+/// Room reserved for a descent path; deeper trees still work (the path grows).
+const MAX_DEPTH: usize = 8;
 /// Fill of nodes built in bulk (recovery): room for inserts without immediate splits.
 const BULK_FILL: usize = 48;
 
@@ -267,7 +269,7 @@ impl Tree {
 
     /// Inserts `item` under `key`, which must not be in the tree. Writer only.
     pub(crate) fn insert(&self, key: &[u8], item: ItemRef, guard: &Guard) {
-        let mut path = Vec::with_capacity(8);
+        let mut path = Vec::with_capacity(MAX_DEPTH);
         let leaf_s = self.descend(key, &mut path, guard);
         let Node::Leaf(leaf) = node_ref(leaf_s) else { unreachable!() };
         let at = match leaf.position(key, guard) {
@@ -431,6 +433,17 @@ impl Tree {
     }
 }
 
+#[inline(always)]
+fn prefetch(addr: usize) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(addr as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = addr;
+}
+
 fn empty_leaf() -> Leaf {
     Leaf { prefix: Arc::from(&[][..]), entries: Box::new([]) }
 }
@@ -479,6 +492,14 @@ fn walk_node(
                 return true;
             }
             let entries = &leaf.entries[start..end];
+            // The items of a leaf lie anywhere in memory: ask for all of them at once so their
+            // cache misses overlap instead of coming one after another.
+            for e in entries {
+                // An item's header and key share its first cache line; a small value follows.
+                prefetch(e.item.addr());
+                prefetch(e.item.addr() + 64);
+                prefetch(e.item.addr() + 128);
+            }
             if reverse {
                 entries.iter().rev().all(|e| f(e.item))
             } else {

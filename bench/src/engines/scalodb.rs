@@ -40,10 +40,11 @@ impl Store for ScaloStore {
     }
 
     fn scan_prefix(&self, prefix: &[u8], visit: &mut dyn FnMut(&[u8], &[u8])) -> BoxResult<()> {
-        for item in self.db.scan_prefix(prefix)? {
-            let (key, value) = item?;
-            visit(&key, &value);
-        }
+        // `visit` reads in place, as the LMDB and redb adapters do with their borrowed slices.
+        self.db.scan_prefix(prefix)?.visit(|key, value| {
+            visit(key, value);
+            true
+        })?;
         Ok(())
     }
 

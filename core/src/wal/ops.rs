@@ -23,6 +23,22 @@ pub(crate) enum Op<'a> {
     Clear,
 }
 
+/// An op that owns its bytes, for writes computed under the commit lock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum OwnedOp {
+    Put { key: Vec<u8>, value: Vec<u8>, expires_at: u64 },
+    Delete { key: Vec<u8> },
+}
+
+impl OwnedOp {
+    pub(crate) fn as_op(&self) -> Op<'_> {
+        match self {
+            OwnedOp::Put { key, value, expires_at } => Op::Put { key, value, expires_at: *expires_at },
+            OwnedOp::Delete { key } => Op::Delete { key },
+        }
+    }
+}
+
 const TAG_PUT: u8 = 1;
 const TAG_PUT_TTL: u8 = 2;
 const TAG_DELETE: u8 = 3;

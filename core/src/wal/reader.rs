@@ -57,7 +57,13 @@ fn valid_record_after(data: &[u8], from: usize, after: u64) -> bool {
 }
 
 /// Replays the log in `dir`: calls `apply(seq, payload)` for every record with `seq > after_seq`.
-pub(crate) fn replay(dir: &Path, after_seq: u64, mut apply: impl FnMut(u64, &[u8]) -> Result<()>) -> Result<Replayed> {
+/// With `dry_run` nothing on disk changes (a torn tail is reported, not cut): for `verify`.
+pub(crate) fn replay(
+    dir: &Path,
+    after_seq: u64,
+    dry_run: bool,
+    mut apply: impl FnMut(u64, &[u8]) -> Result<()>,
+) -> Result<Replayed> {
     let ids = list_segments(dir)?;
     let mut out = Replayed { last_seq: after_seq, torn: 0, closed: Vec::new(), tail: None };
     let mut files: Vec<(u64, PathBuf, Vec<u8>)> = Vec::with_capacity(ids.len());
@@ -72,7 +78,9 @@ pub(crate) fn replay(dir: &Path, after_seq: u64, mut apply: impl FnMut(u64, &[u8
     // A last segment whose header was never written (a crash while creating it) holds nothing.
     if let Some((_, path, data)) = files.last() {
         if data.len() >= SEGMENT_HEADER && data[..SEGMENT_HEADER].iter().all(|&b| b == 0) {
-            fs::remove_file(path).map_err(|e| Error::io(format!("removing empty {}", path.display()), e))?;
+            if !dry_run {
+                fs::remove_file(path).map_err(|e| Error::io(format!("removing empty {}", path.display()), e))?;
+            }
             files.pop();
         }
     }
@@ -130,9 +138,11 @@ pub(crate) fn replay(dir: &Path, after_seq: u64, mut apply: impl FnMut(u64, &[u8
                             format!("{reason}, and valid records follow it"),
                         ));
                     }
-                    cut_tail(path, data, pos)?;
-                    for (_, p, _) in &files[n + 1..] {
-                        fs::remove_file(p).map_err(|e| Error::io(format!("removing {}", p.display()), e))?;
+                    if !dry_run {
+                        cut_tail(path, data, pos)?;
+                        for (_, p, _) in &files[n + 1..] {
+                            fs::remove_file(p).map_err(|e| Error::io(format!("removing {}", p.display()), e))?;
+                        }
                     }
                     out.torn += 1;
                     out.tail = Some(Tail { id: *id, path: path.clone(), end: pos, last_seq: seg_last });

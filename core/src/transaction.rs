@@ -1,0 +1,146 @@
+//! Optimistic, serializable transactions.
+//!
+//! A transaction reads from a snapshot and buffers its writes. At commit, under the commit lock,
+//! it checks that nothing it read, wrote, found absent or scanned has changed since its snapshot
+//! (any newer version of such a key, or any key newer than the snapshot in a scanned range); if
+//! so the commit fails with `Error::Conflict` and writes nothing. Otherwise all its writes commit
+//! atomically as one log record. [`crate::Db::transaction`] retries conflicts a bounded number of
+//! times.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::{Bound, RangeBounds};
+use std::sync::Arc;
+
+use crossbeam_epoch as epoch;
+
+use crate::error::{Error, Result};
+use crate::iter::{as_ref, owned_bounds, prefix_end, Iter, ReadView};
+use crate::wal::ops::OwnedOp;
+
+type OwnedRange = (Bound<Vec<u8>>, Bound<Vec<u8>>);
+
+/// A transaction in progress; see the module docs. Dropping it without `commit` rolls it back.
+///
+/// ```
+/// let db = scalodb::Db::memory();
+/// db.put("alice", "100").unwrap();
+/// db.transaction(|tx| {
+///     let a: i64 = String::from_utf8(tx.get("alice")?.unwrap()).unwrap().parse().unwrap();
+///     tx.put("alice", (a - 30).to_string());
+///     tx.put("bob", "30");
+///     Ok(())
+/// })
+/// .unwrap();
+/// assert_eq!(db.get("bob").unwrap().as_deref(), Some(&b"30"[..]));
+/// ```
+pub struct Transaction {
+    view: Arc<ReadView>,
+    /// Buffered writes: `None` deletes.
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    reads: BTreeSet<Vec<u8>>,
+    ranges: Vec<OwnedRange>,
+}
+
+impl Transaction {
+    pub(crate) fn new(view: Arc<ReadView>) -> Transaction {
+        Transaction { view, writes: BTreeMap::new(), reads: BTreeSet::new(), ranges: Vec::new() }
+    }
+
+    /// The value of `key` as this transaction sees it (its own writes included).
+    pub fn get(&mut self, key: impl AsRef<[u8]>) -> Result<Option<Vec<u8>>> {
+        let key = key.as_ref();
+        if let Some(w) = self.writes.get(key) {
+            return Ok(w.clone());
+        }
+        self.reads.insert(key.to_vec());
+        let core = &self.view.core;
+        core.check_open()?;
+        let guard = epoch::pin();
+        Ok(core.get_at(key, self.view.seq, &guard).map(|v| v.value().to_vec()))
+    }
+
+    pub fn put(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+        self.writes.insert(key.as_ref().to_vec(), Some(value.as_ref().to_vec()));
+    }
+
+    pub fn delete(&mut self, key: impl AsRef<[u8]>) {
+        self.writes.insert(key.as_ref().to_vec(), None);
+    }
+
+    /// The entries of `range` as this transaction sees them, in order. The whole range counts as
+    /// read: a key added to it, changed or removed by another commit is a conflict.
+    pub fn scan<K: AsRef<[u8]>>(&mut self, range: impl RangeBounds<K>) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let (lo, hi) = owned_bounds(&range);
+        self.scan_bounds(lo, hi)
+    }
+
+    /// The entries whose key starts with `prefix`; see [`Transaction::scan`].
+    pub fn scan_prefix(&mut self, prefix: impl AsRef<[u8]>) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let p = prefix.as_ref();
+        self.scan_bounds(Bound::Included(p.to_vec()), prefix_end(p))
+    }
+
+    fn scan_bounds(&mut self, lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        self.view.core.check_open()?;
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for entry in Iter::new(self.view.clone(), lo.clone(), hi.clone()) {
+            let (k, v) = entry?;
+            merged.insert(k, v);
+        }
+        for (k, w) in self.writes.range::<Vec<u8>, _>((lo.clone(), hi.clone())) {
+            match w {
+                Some(v) => merged.insert(k.clone(), v.clone()),
+                None => merged.remove(k),
+            };
+        }
+        self.ranges.push((lo, hi));
+        Ok(merged.into_iter().collect())
+    }
+
+    /// The sequence number of the snapshot this transaction reads.
+    pub fn sequence(&self) -> u64 {
+        self.view.seq
+    }
+
+    /// Validates and applies every write atomically, or fails with `Error::Conflict` and writes
+    /// nothing.
+    pub fn commit(self) -> Result<()> {
+        if self.writes.is_empty() {
+            // A read-only transaction saw one snapshot: nothing to validate or write.
+            return self.view.core.check_open();
+        }
+        let snap = self.view.seq;
+        let Transaction { view, writes, reads, ranges } = self;
+        view.core.commit_with(|core, guard| {
+            let changed = |key: &[u8]| {
+                core.hash.get(key, core.hash.hash(key), guard).is_some_and(|item| item.head(guard).seq() > snap)
+            };
+            if reads.iter().chain(writes.keys()).any(|k| changed(k)) {
+                return Err(Error::Conflict);
+            }
+            for (lo, hi) in &ranges {
+                let mut conflict = false;
+                core.tree.walk(as_ref(lo), as_ref(hi), false, guard, &mut |item| {
+                    conflict = item.head(guard).seq() > snap;
+                    !conflict
+                });
+                if conflict {
+                    return Err(Error::Conflict);
+                }
+            }
+            let ops = writes
+                .into_iter()
+                .map(|(key, w)| match w {
+                    Some(value) => OwnedOp::Put { key, value, expires_at: 0 },
+                    None => OwnedOp::Delete { key },
+                })
+                .collect();
+            Ok((ops, ()))
+        })?;
+        view.core.ops.transactions.incr();
+        Ok(())
+    }
+
+    /// Drops every buffered write.
+    pub fn rollback(self) {}
+}
