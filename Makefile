@@ -3,7 +3,7 @@
 
 CARGO ?= cargo
 KILL_ROUNDS ?= 30
-RUST_PACKAGES := -p scalodb -p scalodb-crash-tests
+RUST_PACKAGES := -p scalodb -p scalodb-cli -p scalodb-crash-tests
 
 .PHONY: all build run test test-rust lint fmt soak bench clean check-tools
 

@@ -1,0 +1,199 @@
+//! `scalodb`: the command-line tool. Each subcommand opens the store in DIR, does one thing, and
+//! exits with a code scripts can test (see `EXIT CODES` in `scalodb --help`).
+
+mod dump;
+mod escape;
+mod hot_backup;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use scalodb::{Db, Error, Options};
+
+use escape::escape;
+
+type Entry = (Vec<u8>, Vec<u8>);
+
+const AFTER_HELP: &str = "EXIT CODES:
+  0  success
+  1  the key was not found (get, del)
+  2  bad usage
+  3  the store is corrupt (the message names the file and offset)
+  4  any other error (the store is locked by another process, an I/O error...)";
+
+#[derive(Parser)]
+#[command(name = "scalodb", version, about = "Inspect, verify, dump, load and back up ScaloDB stores", after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the value of KEY (raw bytes on stdout).
+    Get { dir: PathBuf, key: String },
+    /// Set KEY to VALUE.
+    Put {
+        dir: PathBuf,
+        key: String,
+        value: String,
+        /// Expire the key after this many seconds.
+        #[arg(long)]
+        ttl: Option<u64>,
+    },
+    /// Delete KEY.
+    Del { dir: PathBuf, key: String },
+    /// List keys and values in order, one `key<TAB>value` line each (bytes that are not
+    /// printable ASCII are written as \xNN, backslash as \\).
+    Scan {
+        dir: PathBuf,
+        /// Only keys starting with this prefix.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Only keys >= START.
+        #[arg(long)]
+        start: Option<String>,
+        /// Only keys < END.
+        #[arg(long)]
+        end: Option<String>,
+        /// Newest key first.
+        #[arg(long)]
+        reverse: bool,
+        /// Stop after N entries.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Print counts and sizes.
+    Stats { dir: PathBuf },
+    /// Check every checkpoint entry and log record without changing anything (exit code 3 on
+    /// corruption).
+    Verify { dir: PathBuf },
+    /// Write every key, value and expiry to stdout in the portable dump format (docs/FORMAT.md).
+    Dump { dir: PathBuf },
+    /// Read a dump from stdin and write its entries into the store.
+    Load { dir: PathBuf },
+    /// Copy the store into the new or empty directory DEST; works while another process has the
+    /// store open and is writing to it.
+    Backup { dir: PathBuf, dest: PathBuf },
+}
+
+fn open(dir: &PathBuf) -> Result<Db, Error> {
+    if !dir.is_dir() {
+        return Err(Error::InvalidArgument(format!("{} is not a directory (no store there)", dir.display())));
+    }
+    Db::open_with(dir, Options::default())
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let mut out = std::io::stdout().lock();
+    let io = |e: std::io::Error| Error::Io { context: "writing to stdout".into(), source: e };
+    match cli.command {
+        Command::Get { dir, key } => match open(&dir)?.get(&key)? {
+            Some(v) => {
+                out.write_all(&v).map_err(io)?;
+                if std::io::IsTerminal::is_terminal(&out) {
+                    out.write_all(b"\n").map_err(io)?;
+                }
+            }
+            None => {
+                eprintln!("scalodb: key {key:?} not found");
+                return Ok(ExitCode::from(1));
+            }
+        },
+        Command::Put { dir, key, value, ttl } => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Error::Io { context: format!("creating {}", dir.display()), source: e })?;
+            let db = Db::open(&dir)?;
+            match ttl {
+                Some(s) => db.put_with_ttl(&key, &value, Duration::from_secs(s))?,
+                None => db.put(&key, &value)?,
+            }
+            db.close()?;
+        }
+        Command::Del { dir, key } => {
+            let db = open(&dir)?;
+            if !db.delete(&key)? {
+                eprintln!("scalodb: key {key:?} not found");
+                return Ok(ExitCode::from(1));
+            }
+            db.close()?;
+        }
+        Command::Scan { dir, prefix, start, end, reverse, limit } => {
+            let db = open(&dir)?;
+            let iter = match (prefix, start, end) {
+                (Some(p), None, None) => db.scan_prefix(p)?,
+                (None, start, end) => {
+                    use std::ops::Bound::*;
+                    let lo = start.map_or(Unbounded, |s| Included(s.into_bytes()));
+                    let hi = end.map_or(Unbounded, |e| Excluded(e.into_bytes()));
+                    db.scan((lo, hi))?
+                }
+                _ => return Err(Error::InvalidArgument("use --prefix, or --start/--end, not both".into())),
+            };
+            let entries: Box<dyn Iterator<Item = scalodb::Result<Entry>>> =
+                if reverse { Box::new(iter.rev()) } else { Box::new(iter) };
+            for entry in entries.take(limit.unwrap_or(usize::MAX)) {
+                let (k, v) = entry?;
+                writeln!(out, "{}\t{}", escape(&k), escape(&v)).map_err(io)?;
+            }
+        }
+        Command::Stats { dir } => {
+            let st = open(&dir)?.stats()?;
+            writeln!(out, "{st:#?}").map_err(io)?;
+        }
+        Command::Verify { dir } => {
+            let r = scalodb::verify(&dir)?;
+            writeln!(
+                out,
+                "ok: checkpoint {} with {} entries, {} log segments, {} records after it, last sequence {}{}",
+                r.checkpoint_seq.map_or("none".to_string(), |s| format!("at sequence {s}")),
+                r.checkpoint_entries,
+                r.segments,
+                r.records,
+                r.last_seq,
+                if r.torn_tail { ", and a torn record at the end that opening will cut off" } else { "" }
+            )
+            .map_err(io)?;
+        }
+        Command::Dump { dir } => {
+            let n = dump::dump(&open(&dir)?, &mut out)?;
+            eprintln!("scalodb: dumped {n} keys");
+        }
+        Command::Load { dir } => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Error::Io { context: format!("creating {}", dir.display()), source: e })?;
+            let db = Db::open(&dir)?;
+            let n = dump::load(&db, std::io::stdin().lock())?;
+            db.close()?;
+            eprintln!("scalodb: loaded {n} keys");
+        }
+        Command::Backup { dir, dest } => match open(&dir) {
+            Ok(db) => {
+                db.backup(&dest)?;
+                db.close()?;
+            }
+            // Another process has it open: copy its files while it runs.
+            Err(Error::Locked { .. }) => hot_backup::copy_live_store(&dir, &dest)?,
+            Err(e) => return Err(e),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("scalodb: {e}");
+            match e {
+                Error::Corruption { .. } => ExitCode::from(3),
+                Error::InvalidArgument(_) => ExitCode::from(2),
+                _ => ExitCode::from(4),
+            }
+        }
+    }
+}
