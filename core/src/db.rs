@@ -114,6 +114,21 @@ impl Db {
         self.core().get(key.as_ref())
     }
 
+    /// Whether `key` holds a live value (a get that copies nothing).
+    pub fn contains(&self, key: impl AsRef<[u8]>) -> Result<bool> {
+        let core = self.core();
+        core.check_open()?;
+        let guard = epoch::pin();
+        let seq = core.visible.load(std::sync::atomic::Ordering::Acquire);
+        Ok(core.get_at_fresh(key.as_ref(), seq, &guard).is_some())
+    }
+
+    /// Deletes every key, atomically (one log record).
+    pub fn clear(&self) -> Result<()> {
+        self.core().commit(&[Op::Clear])?;
+        Ok(())
+    }
+
     /// Deletes `key`; returns whether it existed. Nothing is logged if it did not.
     pub fn delete(&self, key: impl AsRef<[u8]>) -> Result<bool> {
         let key = key.as_ref();

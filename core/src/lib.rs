@@ -38,6 +38,8 @@ mod maintenance;
 mod options;
 mod readers;
 mod recovery;
+#[cfg(feature = "server")]
+pub mod server;
 mod snapshot;
 mod stats;
 mod transaction;

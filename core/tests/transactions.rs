@@ -162,3 +162,18 @@ fn concurrent_increments_lose_no_update() {
     }
     assert_eq!(db.get("counter").unwrap().as_deref(), Some(&b"8000"[..]));
 }
+
+#[test]
+fn clear_deletes_everything_atomically_and_contains_sees_it() {
+    let db = Db::memory();
+    for i in 0..100 {
+        db.put(format!("k{i}"), "v").unwrap();
+    }
+    assert!(db.contains("k5").unwrap());
+    let snap = db.snapshot().unwrap();
+    db.clear().unwrap();
+    assert!(!db.contains("k5").unwrap());
+    assert_eq!(db.stats().unwrap().keys, 0);
+    assert_eq!(db.iter().unwrap().count(), 0);
+    assert_eq!(snap.iter().unwrap().count(), 100, "a snapshot taken before still sees everything");
+}
