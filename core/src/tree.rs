@@ -21,8 +21,9 @@ use crate::item::ItemRef;
 
 const LEAF_MAX: usize = 64;
 const INNER_MAX: usize = 64;
-/// Room reserved for a descent path; deeper trees still work (the path grows).
-const MAX_DEPTH: usize = 8;
+/// Deepest tree a descent path can record. Splits keep at least 2 children per inner node, so
+/// a tree this deep would need more than 2^24 leaves per root child.
+const MAX_DEPTH: usize = 24;
 /// Fill of nodes built in bulk (recovery): room for inserts without immediate splits.
 const BULK_FILL: usize = 48;
 
@@ -42,10 +43,14 @@ struct Leaf {
     entries: Box<[Entry]>,
 }
 
-/// Separator keys stored back to back, so a binary search stays within two allocations.
+/// Separator keys stored back to back, so a binary search stays within a few allocations, with
+/// their common prefix length and the next 8 bytes of each as an integer: most comparisons in a
+/// descent are integer comparisons.
 struct Seps {
     offs: Box<[u32]>,
     bytes: Box<[u8]>,
+    heads: Box<[u64]>,
+    prefix_len: usize,
 }
 
 struct Inner {
@@ -75,7 +80,12 @@ impl Seps {
             bytes.extend_from_slice(k);
             offs.push(bytes.len() as u32);
         }
-        Seps { offs: offs.into(), bytes: bytes.into() }
+        let n = offs.len() - 1;
+        let get = |i: usize| &bytes[offs[i] as usize..offs[i + 1] as usize];
+        // Separators are sorted: the common prefix of all is that of the first and the last.
+        let prefix_len = if n == 0 { 0 } else { lcp(get(0), get(n - 1)) };
+        let heads = (0..n).map(|i| head_of(get(i), prefix_len)).collect();
+        Seps { offs: offs.into(), bytes: bytes.into(), heads, prefix_len }
     }
 
     fn len(&self) -> usize {
@@ -90,10 +100,28 @@ impl Seps {
 impl Inner {
     /// The child that holds `key`: the number of separators `<= key`.
     fn child_index(&self, key: &[u8]) -> usize {
-        let (mut lo, mut hi) = (0, self.seps.len());
+        let n = self.seps.len();
+        let p = self.seps.prefix_len;
+        if p > 0 {
+            let prefix = &self.seps.get(0)[..p];
+            let m = p.min(key.len());
+            match key[..m].cmp(&prefix[..m]) {
+                Cmp::Less => return 0,
+                Cmp::Greater => return n,
+                Cmp::Equal if key.len() < p => return 0,
+                Cmp::Equal => {}
+            }
+        }
+        let h = head_of(key, p);
+        let (mut lo, mut hi) = (0, n);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if self.seps.get(mid) <= key {
+            let sep_le_key = match self.seps.heads[mid].cmp(&h) {
+                Cmp::Less => true,
+                Cmp::Greater => false,
+                Cmp::Equal => self.seps.get(mid) <= key,
+            };
+            if sep_le_key {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -195,6 +223,37 @@ impl Leaf {
 /// A step of the writer's descent: the inner node and the child slot taken.
 type PathStep<'g> = (Shared<'g, Node>, usize);
 
+/// The writer's descent path, on the stack: an insert allocates nothing for it.
+struct Path<'g> {
+    steps: [PathStep<'g>; MAX_DEPTH],
+    len: usize,
+}
+
+impl<'g> Path<'g> {
+    fn new() -> Path<'g> {
+        Path { steps: [(Shared::null(), 0); MAX_DEPTH], len: 0 }
+    }
+
+    fn push(&mut self, step: PathStep<'g>) {
+        assert!(self.len < MAX_DEPTH, "tree deeper than {MAX_DEPTH} levels");
+        self.steps[self.len] = step;
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<PathStep<'g>> {
+        self.len = self.len.checked_sub(1)?;
+        Some(self.steps[self.len])
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn as_slice(&self) -> &[PathStep<'g>] {
+        &self.steps[..self.len]
+    }
+}
+
 pub(crate) struct Tree {
     root: Atomic<Node>,
 }
@@ -244,7 +303,7 @@ impl Tree {
         }
     }
 
-    fn descend<'g>(&self, key: &[u8], path: &mut Vec<PathStep<'g>>, guard: &'g Guard) -> Shared<'g, Node> {
+    fn descend<'g>(&self, key: &[u8], path: &mut Path<'g>, guard: &'g Guard) -> Shared<'g, Node> {
         let mut node = self.root.load(Ordering::Acquire, guard);
         loop {
             match node_ref(node) {
@@ -259,8 +318,8 @@ impl Tree {
     }
 
     /// Replaces the node at the end of `path` with `new`, retiring the old one.
-    fn replace<'g>(&self, path: &[PathStep<'g>], old: Shared<'g, Node>, new: Owned<Node>, guard: &'g Guard) {
-        let slot = self.slot(path);
+    fn replace<'g>(&self, path: &Path<'g>, old: Shared<'g, Node>, new: Owned<Node>, guard: &'g Guard) {
+        let slot = self.slot(path.as_slice());
         slot.store(new, Ordering::Release);
         // SAFETY: `old` is unlinked; pinned readers finish before it is freed. Its children (if
         // any) are owned by the replacement, and dropping a Node does not drop children.
@@ -269,7 +328,7 @@ impl Tree {
 
     /// Inserts `item` under `key`, which must not be in the tree. Writer only.
     pub(crate) fn insert(&self, key: &[u8], item: ItemRef, guard: &Guard) {
-        let mut path = Vec::with_capacity(MAX_DEPTH);
+        let mut path = Path::new();
         let leaf_s = self.descend(key, &mut path, guard);
         let Node::Leaf(leaf) = node_ref(leaf_s) else { unreachable!() };
         let at = match leaf.position(key, guard) {
@@ -293,7 +352,7 @@ impl Tree {
     /// ancestors as needed.
     fn insert_split<'g>(
         &self,
-        mut path: Vec<PathStep<'g>>,
+        mut path: Path<'g>,
         mut old: Shared<'g, Node>,
         mut left: Owned<Node>,
         mut sep: Vec<u8>,
@@ -346,7 +405,7 @@ impl Tree {
 
     /// Removes `item` (stored under `key`). Writer only. Returns whether it was found.
     pub(crate) fn remove(&self, key: &[u8], item: ItemRef, guard: &Guard) -> bool {
-        let mut path = Vec::with_capacity(8);
+        let mut path = Path::new();
         let leaf_s = self.descend(key, &mut path, guard);
         let Node::Leaf(leaf) = node_ref(leaf_s) else { unreachable!() };
         let at = match leaf.position(key, guard) {
@@ -575,6 +634,48 @@ mod tests {
             unsafe { item.free_now() };
         }
         assert!(keys_of(&tree, Bound::Unbounded, Bound::Unbounded, false).is_empty());
+    }
+
+    #[test]
+    fn a_deep_tree_finds_every_range() {
+        let guard = epoch::pin();
+        let tree = Tree::new();
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        let mut x: u64 = 7;
+        for i in 0..150_000u64 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            // Shared prefixes of different lengths, so inner nodes get prefixes and head ties.
+            let k = match i % 3 {
+                0 => format!("user:{:010}", x >> 44).into_bytes(),
+                1 => format!("tenant-0000000000001/user/{:08}", x >> 40).into_bytes(),
+                _ => (x >> 16).to_be_bytes().to_vec(),
+            };
+            keys.push(k);
+        }
+        keys.sort();
+        keys.dedup();
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        for i in (1..order.len()).rev() {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (x >> 33) as usize % (i + 1));
+        }
+        let items: Vec<ItemRef> =
+            keys.iter().map(|k| ItemRef::alloc(k, &NewVersion { seq: 1, expires_at: 0, value: None })).collect();
+        for &i in &order {
+            tree.insert(&keys[i], items[i], &guard);
+        }
+        assert_eq!(keys_of(&tree, Bound::Unbounded, Bound::Unbounded, false), keys);
+        for probe in (0..keys.len()).step_by(997) {
+            let lo = &keys[probe];
+            let hi = &keys[(probe + 50).min(keys.len() - 1)];
+            let want: Vec<Vec<u8>> = keys.iter().filter(|k| *k >= lo && *k < hi).cloned().collect();
+            assert_eq!(keys_of(&tree, Bound::Included(lo), Bound::Excluded(hi), false), want);
+        }
+        drop(tree);
+        for it in items {
+            // SAFETY: the tree is gone; never shared elsewhere.
+            unsafe { it.free_now() };
+        }
     }
 
     #[test]
