@@ -1,0 +1,118 @@
+//! `scalodb_stats`: counts and sizes of a database, in a struct that carries its own size so that
+//! fields can be added at the end without breaking programs compiled with an older header.
+
+use crate::args::{handle, out};
+use crate::db::scalodb_db;
+use crate::error::{guard, scalodb_error, Failure};
+use crate::status::scalodb_status::{self, SCALODB_OK};
+
+/// A picture of a database at one moment. Set `struct_size` to `sizeof(scalodb_stats)` before
+/// calling `scalodb_get_stats`: the library fills only the fields that fit in that size, so a
+/// program built against an older header (a smaller struct) keeps working with a newer library.
+/// Fields are only ever added at the end.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct scalodb_stats {
+    /// Set by the caller: sizeof(scalodb_stats) as compiled.
+    pub struct_size: usize,
+    /// Live keys (not deleted).
+    pub keys: u64,
+    /// Bytes of the live keys.
+    pub key_bytes: u64,
+    /// Bytes of the live values.
+    pub value_bytes: u64,
+    /// Bytes of memory held for data: items, versions kept for readers, and the indexes.
+    pub memory_bytes: u64,
+    /// Bytes in the log segments on disk.
+    pub wal_bytes: u64,
+    /// Log segment files on disk.
+    pub wal_segments: u64,
+    /// Sequence number covered by the last checkpoint (0 if none).
+    pub last_checkpoint_seq: u64,
+    /// When the last checkpoint was written, in ms since the Unix epoch (0 if none).
+    pub last_checkpoint_unix_ms: u64,
+    /// Keys written by the last checkpoint.
+    pub last_checkpoint_keys: u64,
+    /// Sequence number of the last commit.
+    pub sequence: u64,
+    /// Reads since the database was opened.
+    pub gets: u64,
+    /// Puts since the database was opened.
+    pub puts: u64,
+    /// Deletes since the database was opened.
+    pub deletes: u64,
+    /// Batches written since the database was opened.
+    pub batches: u64,
+    /// Iterators created since the database was opened.
+    pub scans: u64,
+    /// fsync calls made on the log (group commit makes this far fewer than durable writes).
+    pub fsyncs: u64,
+    /// Torn records cut off the end of the log when the database was opened.
+    pub torn_records_truncated: u64,
+    /// Open snapshots, iterators and checkpoints holding old versions.
+    pub open_views: u64,
+}
+
+/// The core's stats in the C layout.
+fn from_core(s: &scalodb::Stats) -> scalodb_stats {
+    scalodb_stats {
+        struct_size: std::mem::size_of::<scalodb_stats>(),
+        keys: s.keys,
+        key_bytes: s.key_bytes,
+        value_bytes: s.value_bytes,
+        memory_bytes: s.memory_bytes,
+        wal_bytes: s.wal_bytes,
+        wal_segments: s.wal_segments,
+        last_checkpoint_seq: s.last_checkpoint_seq,
+        last_checkpoint_unix_ms: s.last_checkpoint_unix_ms,
+        last_checkpoint_keys: s.last_checkpoint_keys,
+        sequence: s.sequence,
+        gets: s.gets,
+        puts: s.puts,
+        deletes: s.deletes,
+        batches: s.batches,
+        scans: s.scans,
+        fsyncs: s.fsyncs,
+        torn_records_truncated: s.torn_records_truncated,
+        open_views: s.open_views,
+    }
+}
+
+/// Fills `*stats` with the current counts and sizes. `stats->struct_size` must be set by the
+/// caller (normally to sizeof(scalodb_stats)); fields beyond it are not touched, and
+/// `struct_size` itself is left as the caller set it.
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `db` or `stats`, `struct_size` smaller than the
+/// struct_size field), SCALODB_CLOSED.
+/// Ownership: `*stats` is the caller's memory (usually on its stack).
+/// Threads: any thread, concurrently with any other call on `db`.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_get_stats(
+    db: *const scalodb_db,
+    stats: *mut scalodb_stats,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    guard(err, || {
+        let dest = out(stats, "stats")?.cast::<u8>();
+        // SAFETY: `stats` is non-null and points to at least its struct_size field, which every
+        // version of the struct starts with.
+        let caller_size = unsafe { dest.cast::<usize>().read_unaligned() };
+        let head = std::mem::size_of::<usize>();
+        if caller_size < head {
+            return Err(Failure::invalid(format!(
+                "stats->struct_size is {caller_size}; set it to sizeof(scalodb_stats)"
+            )));
+        }
+        // SAFETY: `db` is null or a live handle per the contract.
+        let full = from_core(&unsafe { handle(db, "db") }?.db.stats()?);
+        let len = caller_size.min(std::mem::size_of::<scalodb_stats>());
+        // SAFETY: the caller's struct has `caller_size` writable bytes and ours has at least `len`;
+        // both are plain integers, so copying the bytes after the size field copies whole fields
+        // of the same layout (the layout only grows at the end).
+        unsafe {
+            let src = (&full as *const scalodb_stats).cast::<u8>();
+            std::ptr::copy_nonoverlapping(src.add(head), dest.add(head), len - head);
+        }
+        Ok(SCALODB_OK)
+    })
+}
