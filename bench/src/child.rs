@@ -18,6 +18,10 @@ pub struct ChildReport {
     pub measurements: Vec<Measurement>,
     /// VmHWM of the child after all its workloads.
     pub peak_rss_bytes: Option<u64>,
+    /// VmHWM right after the single-thread fill: the peak while loading and holding the N keys,
+    /// before the mixed workload adds versions.
+    #[serde(default)]
+    pub fill_peak_rss_bytes: Option<u64>,
     /// Sum of the file sizes of the N-key store after its workloads and close.
     pub disk_bytes: Option<u64>,
     /// Blocks actually allocated to those files (sparse or preallocated files differ).
@@ -93,12 +97,14 @@ pub fn run(engine: Engine, dir: &Path, plan: &ChildPlan) -> BoxResult<ChildRepor
     let mut rec = Recorder { engine, plan, measurements: Vec::new() };
     let keys = plan.keys;
     let mut disk = None;
+    let mut fill_peak = None;
 
     if plan.workloads.iter().any(|w| w.uses_filled_store()) {
         let order = runner::fill_order(keys);
         let main_dir = dir.join("main");
         let store = open(engine, &main_dir, false, keys)?;
         let fill = runner::fill(store.as_ref(), &order, 1)?;
+        fill_peak = peak_rss_bytes();
         if rec.wants(Workload::Fill) {
             rec.record(Workload::Fill, 1, fill, None);
         }
@@ -154,6 +160,7 @@ pub fn run(engine: Engine, dir: &Path, plan: &ChildPlan) -> BoxResult<ChildRepor
         engine: engine.name().to_string(),
         measurements: rec.measurements,
         peak_rss_bytes: peak_rss_bytes(),
+        fill_peak_rss_bytes: fill_peak,
         disk_bytes: disk.map(|d| d.size),
         disk_allocated_bytes: disk.map(|d| d.allocated),
     })

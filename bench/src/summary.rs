@@ -52,11 +52,13 @@ pub struct EngineSummary {
     pub workloads: BTreeMap<String, Figure>,
     /// Largest VmHWM over the runs.
     pub peak_rss_bytes: Option<u64>,
+    /// Largest VmHWM right after the 1-thread fill (the N keys loaded).
+    pub fill_peak_rss_bytes: Option<u64>,
     /// Median sum of the file sizes of the N-key store.
     pub disk_bytes: Option<u64>,
     /// Median of the blocks allocated to those files, in bytes.
     pub disk_allocated_bytes: Option<u64>,
-    /// Peak RSS divided by the raw bytes of keys and values.
+    /// Peak RSS after the fill divided by the raw bytes of keys and values.
     pub rss_per_raw_byte: Option<f64>,
     /// Failed runs, with the reason.
     pub errors: Vec<String>,
@@ -162,6 +164,7 @@ pub fn summarize(input: &SummaryInput<'_>, outcomes: &[(Engine, Result<ChildRepo
             workloads.insert(row_key(w, t), figure);
         }
         let peak_rss_bytes = reports.iter().filter_map(|r| r.peak_rss_bytes).max();
+        let fill_peak_rss_bytes = reports.iter().filter_map(|r| r.fill_peak_rss_bytes).max();
         let disk_bytes = median_u64(reports.iter().filter_map(|r| r.disk_bytes).collect());
         let disk_allocated_bytes = median_u64(reports.iter().filter_map(|r| r.disk_allocated_bytes).collect());
         engines.insert(
@@ -172,9 +175,10 @@ pub fn summarize(input: &SummaryInput<'_>, outcomes: &[(Engine, Result<ChildRepo
                 version: engine.version(),
                 workloads,
                 peak_rss_bytes,
+                fill_peak_rss_bytes,
                 disk_bytes,
                 disk_allocated_bytes,
-                rss_per_raw_byte: peak_rss_bytes.map(|b| b as f64 / raw_bytes as f64),
+                rss_per_raw_byte: fill_peak_rss_bytes.map(|b| b as f64 / raw_bytes as f64),
                 errors,
             },
         );

@@ -64,16 +64,17 @@ fn ratios(out: &mut String, s: &Summary) {
 fn memory(out: &mut String, s: &Summary) {
     let _ = writeln!(
         out,
-        "\nPeak RSS (VmHWM, max over runs) and bytes on disk of the {}-key store; raw keys+values = {}",
+        "\nPeak RSS (VmHWM, max over runs: after the fill, and after every workload) and bytes on disk of the {}-key store; raw keys+values = {}",
         s.keys,
         mib(s.raw_bytes)
     );
     let mut rows = vec![vec![
         "engine".to_string(),
+        "RSS after fill".to_string(),
         "peak RSS".to_string(),
         "disk (file sizes)".to_string(),
         "disk (allocated)".to_string(),
-        "RSS / raw".to_string(),
+        "RSS after fill / raw".to_string(),
         "allocated / raw".to_string(),
     ]];
     for name in &s.engine_order {
@@ -83,6 +84,7 @@ fn memory(out: &mut String, s: &Summary) {
         let raw = s.raw_bytes as f64;
         rows.push(vec![
             name.clone(),
+            e.fill_peak_rss_bytes.map_or("-".to_string(), mib),
             e.peak_rss_bytes.map_or("-".to_string(), mib),
             e.disk_bytes.map_or("-".to_string(), mib),
             e.disk_allocated_bytes.map_or("-".to_string(), mib),
@@ -92,7 +94,7 @@ fn memory(out: &mut String, s: &Summary) {
     }
     grid(out, &rows);
     if let Some(x) = s.engines.get(SCALODB).and_then(|e| e.rss_per_raw_byte) {
-        let _ = writeln!(out, "ScaloDB peak RSS / raw bytes: {x:.2}x");
+        let _ = writeln!(out, "ScaloDB RSS after the fill / raw bytes: {x:.2}x");
     }
     if let Some(e) = s.engines.get(SCALODB) {
         let fsyncs: Vec<String> =
