@@ -264,8 +264,12 @@ impl Core {
             }
             let key = item.key(guard);
             let hash = self.hash.hash(key);
+            // A batch that deletes, rewrites and deletes a key queues the item twice under one
+            // sequence: only the first entry unlinks and retires it.
+            if !self.hash.remove(&mut w.hash, item, hash, guard) {
+                continue;
+            }
             self.tree.remove(key, item, guard);
-            self.hash.remove(&mut w.hash, item, hash, guard);
             w.mem_bytes -= (item.chain_bytes(guard) + item.size()) as u64;
             // SAFETY: the item was just unlinked from both indexes and is retired once.
             unsafe { item.retire(guard) };

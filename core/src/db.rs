@@ -325,17 +325,11 @@ impl Db {
             match tx.commit() {
                 Ok(()) => return Ok(out),
                 Err(Error::Conflict) if attempt < retries => {
-                    self.core().ops.conflicts.incr();
                     attempt += 1;
                     // Back off a little more each time so that contending writers spread out.
                     std::thread::sleep(Duration::from_micros(50 << attempt.min(6)));
                 }
-                Err(e) => {
-                    if matches!(e, Error::Conflict) {
-                        self.core().ops.conflicts.incr();
-                    }
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         }
     }

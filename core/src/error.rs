@@ -20,7 +20,7 @@ pub enum Error {
     KeyTooLarge { len: usize, max: usize },
     /// A value is longer than `Options::max_value_size`.
     ValueTooLarge { len: usize, max: usize },
-    /// An argument is not acceptable (an empty key, a bad option...).
+    /// An argument is not acceptable (a bad option, a non-empty backup destination...).
     InvalidArgument(String),
     /// An optimistic transaction saw a concurrent change to what it read or wrote.
     Conflict,

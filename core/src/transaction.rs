@@ -111,7 +111,7 @@ impl Transaction {
         }
         let snap = self.view.seq;
         let Transaction { view, writes, reads, ranges } = self;
-        view.core.commit_with(|core, guard| {
+        let result = view.core.commit_with(|core, guard| {
             let changed = |key: &[u8]| {
                 core.hash.get(key, core.hash.hash(key), guard).is_some_and(|item| item.head(guard).seq() > snap)
             };
@@ -136,9 +136,19 @@ impl Transaction {
                 })
                 .collect();
             Ok((ops, ()))
-        })?;
-        view.core.ops.transactions.incr();
-        Ok(())
+        });
+        match result {
+            Ok(()) => {
+                view.core.ops.transactions.incr();
+                Ok(())
+            }
+            Err(e) => {
+                if matches!(e, Error::Conflict) {
+                    view.core.ops.conflicts.incr();
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Drops every buffered write.

@@ -131,3 +131,35 @@ fn deleted_keys_give_their_memory_back() {
     }
     assert_eq!(db.iter().unwrap().count(), 0);
 }
+
+#[test]
+fn a_key_deleted_rewritten_and_deleted_in_one_batch_is_freed_once() {
+    // Regression: both deletes queued the item for unlinking under the same sequence, and it was
+    // retired twice (a double free, seen as a crash during a later epoch collection).
+    for round in 0..200u32 {
+        let db = Db::memory();
+        for i in 0..20u32 {
+            db.put(format!("k{i}"), "v").unwrap();
+        }
+        let mut b = WriteBatch::new();
+        b.delete("k3").put("k3", "again").delete("k3").put("k4", "x").delete("k4");
+        db.write(b).unwrap();
+        for i in 0..50u32 {
+            db.put(format!("other{}", i % 7), round.to_le_bytes()).unwrap();
+        }
+        assert_eq!(db.get("k3").unwrap(), None);
+        assert_eq!(db.get("k4").unwrap(), None);
+        assert_eq!(db.stats().unwrap().keys, 18 + 7);
+        assert_eq!(db.iter().unwrap().count(), 25);
+        drop(db);
+        // Let the epoch collector run every deferred free.
+        for _ in 0..200 {
+            crossbeam_epoch_flush();
+        }
+    }
+}
+
+fn crossbeam_epoch_flush() {
+    let db = Db::memory();
+    db.put("flush", "x").unwrap();
+}
