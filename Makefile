@@ -16,12 +16,12 @@ build: check-tools
 	$(CARGO) build --release $(RUST_PACKAGES)
 
 run: check-tools
-	$(CARGO) run --release -p scalodb --example demo -- scalodb-data
+	$(CARGO) run --release -p scalodb-cli -- serve --dir scalodb-data
 
 # Each binding folder adds its own targets and appends them to EXTRA_TESTS / EXTRA_BENCHES.
 EXTRA_TESTS :=
 EXTRA_BENCHES :=
--include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk
+-include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk
 
 test: lint test-rust $(EXTRA_TESTS)
 

@@ -4,6 +4,7 @@
 mod dump;
 mod escape;
 mod hot_backup;
+mod serve;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -78,6 +79,28 @@ enum Command {
     /// Copy the store into the new or empty directory DEST; works while another process has the
     /// store open and is writing to it.
     Backup { dir: PathBuf, dest: PathBuf },
+    /// Serve the store over the Redis protocol (redis-cli, redis-benchmark and every Redis client
+    /// library work) until SIGINT or SIGTERM.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:6379")]
+        addr: String,
+        /// The store's directory (created if missing).
+        #[arg(long, default_value = "./scalodb-data")]
+        dir: PathBuf,
+        /// Password clients must give with AUTH.
+        #[arg(long)]
+        requirepass: Option<String>,
+        /// Clients connected at once at most.
+        #[arg(long, default_value_t = 1000)]
+        max_conns: usize,
+        /// When writes reach stable storage.
+        #[arg(long, value_enum, default_value = "interval")]
+        sync: serve::Sync,
+        /// Accept clients from other machines without a password (protected mode off).
+        #[arg(long)]
+        no_protected_mode: bool,
+    },
 }
 
 fn open(dir: &PathBuf) -> Result<Db, Error> {
@@ -169,6 +192,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let n = dump::load(&db, std::io::stdin().lock())?;
             db.close()?;
             eprintln!("scalodb: loaded {n} keys");
+        }
+        Command::Serve { addr, dir, requirepass, max_conns, sync, no_protected_mode } => {
+            serve::serve(serve::ServeArgs {
+                addr,
+                dir,
+                requirepass,
+                max_conns,
+                sync,
+                protected_mode: !no_protected_mode,
+            })?
         }
         Command::Backup { dir, dest } => match open(&dir) {
             Ok(db) => {

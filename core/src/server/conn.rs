@@ -1,0 +1,193 @@
+//! One client connection: read what is available, run every complete request in it (a
+//! pipeline), and write all their replies with one write call per batch.
+//!
+//! Memory per client stays bounded: the read buffer holds at most one request over the caps of
+//! [`super::config::Limits`], and replies are flushed whenever they pass `FLUSH_AT` bytes; while
+//! a client does not read its replies the connection waits on the write and reads nothing more,
+//! so the client's own pipeline backs up instead of the server's memory.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::watch;
+
+use super::commands::{args::Args, execute};
+use super::resp::{Out, ParseLimits, Parser};
+use super::session::Session;
+use super::state::{ClientMeta, Shared};
+
+/// Room made in the read buffer before each read.
+const READ_CHUNK: usize = 16 * 1024;
+/// Replies are written out once this many bytes are waiting.
+const FLUSH_AT: usize = 64 * 1024;
+/// Buffers grown past this by one big request are shrunk back when the client goes quiet.
+const KEEP_CAPACITY: usize = 1024 * 1024;
+/// How long replies may take to drain once the server is stopping.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// Serves one client until it disconnects, breaks the protocol, idles too long or the server
+/// stops.
+pub async fn serve<S>(stream: S, peer: SocketAddr, shared: Arc<Shared>, shutdown: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let id = shared.next_client_id.fetch_add(1, Ordering::Relaxed);
+    let meta = Arc::new(ClientMeta {
+        id,
+        addr: peer,
+        laddr: shared.local_addr,
+        created: std::time::Instant::now(),
+        name: Default::default(),
+        lib_name: Default::default(),
+        lib_ver: Default::default(),
+        last_active_ms: Default::default(),
+        resp3: Default::default(),
+    });
+    shared.clients.lock().insert(id, meta.clone());
+    let authenticated = shared.config.password.is_none();
+    let mut conn = Conn { stream, shared: shared.clone(), shutdown, session: Session::new(meta, authenticated) };
+    // An I/O error or timeout only ends this connection; there is nobody to report it to.
+    let _ = conn.run().await;
+    shared.clients.lock().remove(&id);
+    shared.connected.fetch_sub(1, Ordering::AcqRel);
+}
+
+struct Conn<S> {
+    stream: S,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+    session: Session,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
+    async fn run(&mut self) -> io::Result<()> {
+        let shared = self.shared.clone();
+        let l = &shared.config.limits;
+        let full = ParseLimits {
+            max_args: l.max_args,
+            max_bulk_len: l.max_bulk_len,
+            max_request_bytes: l.max_request_bytes,
+            max_inline_len: l.max_inline_len,
+        };
+        let unauth = ParseLimits {
+            max_args: l.unauth_max_args.min(l.max_args),
+            max_bulk_len: l.unauth_max_bulk_len.min(l.max_bulk_len),
+            max_request_bytes: l.unauth_max_bulk_len.saturating_mul(l.unauth_max_args).min(l.max_request_bytes),
+            max_inline_len: l.unauth_max_bulk_len.min(l.max_inline_len),
+        };
+        let idle = shared.idle_timeout();
+        let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
+        let mut start = 0;
+        let mut parser = Parser::new();
+        let mut out = Out::new();
+        loop {
+            let mut commands = 0;
+            loop {
+                let lim = if self.session.authenticated { &full } else { &unauth };
+                match parser.parse(&buf[start..], lim) {
+                    Ok(Some(n)) => {
+                        if !parser.args().is_empty() {
+                            let args = Args::Spans { buf: &buf[start..], spans: parser.args() };
+                            execute(&shared, &mut self.session, args, &mut out);
+                            commands += 1;
+                        }
+                        start += n;
+                        if out.buf.len() > l.max_output_bytes {
+                            // Like Redis's client-output-buffer-limit: drop the client.
+                            return Err(io::Error::other("output buffer limit reached"));
+                        }
+                        if self.session.quit {
+                            return self.flush(&mut out, idle).await;
+                        }
+                        if out.buf.len() >= FLUSH_AT {
+                            self.flush(&mut out, idle).await?;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        out.error(&e.0);
+                        return self.flush(&mut out, idle).await;
+                    }
+                }
+            }
+            Shared::add(&shared.total_commands, commands);
+            self.flush(&mut out, idle).await?;
+            if *self.shutdown.borrow() {
+                // Every complete request received has run and been answered.
+                return Ok(());
+            }
+            if start == buf.len() {
+                buf.clear();
+            } else if start > 0 {
+                buf.drain(..start);
+            }
+            start = 0;
+            if buf.capacity() > KEEP_CAPACITY && buf.len() < READ_CHUNK && !parser.in_progress() {
+                buf.shrink_to(READ_CHUNK);
+            }
+            if out.buf.capacity() > KEEP_CAPACITY {
+                out.buf = Vec::with_capacity(FLUSH_AT);
+            }
+            buf.reserve(READ_CHUNK);
+            let n = tokio::select! {
+                biased;
+                r = read_some(&mut self.stream, &mut buf, idle) => r?,
+                _ = self.shutdown.changed() => return Ok(()),
+            };
+            if n == 0 {
+                return Ok(());
+            }
+            let ms = self.session.meta.created.elapsed().as_millis() as u64;
+            self.session.meta.last_active_ms.store(ms, Ordering::Relaxed);
+        }
+    }
+
+    /// Writes every pending reply. While the server stops, a client that does not read gets
+    /// `STOP_GRACE` to drain before it is dropped.
+    async fn flush(&mut self, out: &mut Out, idle: Option<Duration>) -> io::Result<()> {
+        let mut pos = 0;
+        while pos < out.buf.len() {
+            let stopping = *self.shutdown.borrow();
+            let limit = if stopping { Some(idle.map_or(STOP_GRACE, |d| d.min(STOP_GRACE))) } else { idle };
+            let write = self.stream.write(&out.buf[pos..]);
+            let n = if stopping {
+                with_timeout(limit, write).await?
+            } else {
+                tokio::select! {
+                    biased;
+                    r = with_timeout(limit, write) => r?,
+                    // Stopping: go round again with the grace period as the limit.
+                    _ = self.shutdown.changed() => continue,
+                }
+            };
+            if n == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            pos += n;
+        }
+        out.buf.clear();
+        Ok(())
+    }
+}
+
+async fn with_timeout<T>(
+    limit: Option<Duration>,
+    f: impl std::future::Future<Output = io::Result<T>>,
+) -> io::Result<T> {
+    match limit {
+        None => f.await,
+        Some(d) => tokio::time::timeout(d, f).await.map_err(|_| io::Error::from(io::ErrorKind::TimedOut))?,
+    }
+}
+
+async fn read_some<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    idle: Option<Duration>,
+) -> io::Result<usize> {
+    with_timeout(idle, stream.read_buf(buf)).await
+}

@@ -1,0 +1,204 @@
+//! `Server::start` and `ServerHandle`: the server runs on a tokio runtime of its own, so callers
+//! need no async code; the handle stops it gracefully and waits for it.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
+use tokio::sync::{mpsc, watch};
+
+use super::config::ServerConfig;
+use super::conn;
+use super::state::Shared;
+use crate::{Db, Error, Result};
+
+const DENIED: &[u8] = b"-DENIED ScaloDB is running in protected mode: no password is set, so only clients \
+on this machine (loopback addresses) may connect. Set a password (requirepass) or turn protected mode off \
+to accept other clients.\r\n";
+const MAX_CLIENTS: &[u8] = b"-ERR max number of clients reached\r\n";
+
+/// Starts servers; see [`Server::start`].
+pub struct Server;
+
+/// A running server. `Send + Sync`; dropping it stops the server like [`ServerHandle::stop`].
+pub struct ServerHandle {
+    local_addr: SocketAddr,
+    shutdown: Arc<watch::Sender<bool>>,
+    runtime: Mutex<Option<Runtime>>,
+    /// Set when the accept loop and every connection have ended.
+    finished: Arc<(Mutex<bool>, Condvar)>,
+    db: Db,
+}
+
+fn io_err(context: &str, e: std::io::Error) -> Error {
+    Error::Io { context: context.into(), source: e }
+}
+
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(v6.is_loopback(), |v4| v4.is_loopback()),
+    }
+}
+
+impl Server {
+    /// Binds `config.addr`, starts serving `db` on threads of its own and returns at once.
+    ///
+    /// ```no_run
+    /// use scalodb::server::{Server, ServerConfig};
+    /// let db = scalodb::Db::memory();
+    /// let handle = Server::start(db, ServerConfig { addr: "127.0.0.1:0".into(), ..Default::default() }).unwrap();
+    /// println!("redis-cli -p {}", handle.local_addr().port());
+    /// handle.stop().unwrap();
+    /// ```
+    pub fn start(db: Db, config: ServerConfig) -> Result<ServerHandle> {
+        if config.max_conns == 0 {
+            return Err(Error::InvalidArgument("max_conns must be at least 1".into()));
+        }
+        let listener = std::net::TcpListener::bind(&config.addr)
+            .map_err(|e| io_err(&format!("binding the server to {}", config.addr), e))?;
+        listener.set_nonblocking(true).map_err(|e| io_err("configuring the listening socket", e))?;
+        let local_addr = listener.local_addr().map_err(|e| io_err("reading the listening address", e))?;
+        let threads = match config.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("scalodb-server")
+            .enable_all()
+            .build()
+            .map_err(|e| io_err("starting the server runtime", e))?;
+        let listener = {
+            let _guard = runtime.enter();
+            TcpListener::from_std(listener).map_err(|e| io_err("registering the listening socket", e))?
+        };
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let finished = Arc::new((Mutex::new(false), Condvar::new()));
+        let shared = Arc::new(Shared::new(db.clone(), config, local_addr));
+        let done = finished.clone();
+        runtime.spawn(async move {
+            accept_loop(listener, shared, shutdown_rx).await;
+            let (lock, cv) = &*done;
+            *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+            cv.notify_all();
+        });
+        Ok(ServerHandle { local_addr, shutdown: Arc::new(shutdown), runtime: Mutex::new(Some(runtime)), finished, db })
+    }
+}
+
+/// Accepts clients until told to stop, then waits for every connection to end.
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    // Each connection task holds a clone of `alive`; when all are gone, `recv` returns None.
+    let (alive, mut all_gone) = mpsc::channel::<()>(1);
+    loop {
+        let (mut stream, peer) = tokio::select! {
+            biased;
+            _ = shutdown.changed() => break,
+            r = listener.accept() => match r {
+                Ok(pair) => pair,
+                Err(_) => {
+                    // Out of file descriptors or a connection reset before accept: wait a
+                    // little rather than spin, then go on.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        shared.total_connections.fetch_add(1, Ordering::Relaxed);
+        let refusal = if shared.config.password.is_none() && shared.config.protected_mode && !is_loopback(peer.ip()) {
+            Some(DENIED)
+        } else if shared.connected.fetch_add(1, Ordering::AcqRel) >= shared.max_conns.load(Ordering::Relaxed) {
+            shared.connected.fetch_sub(1, Ordering::AcqRel);
+            Some(MAX_CLIENTS)
+        } else {
+            None
+        };
+        if let Some(msg) = refusal {
+            shared.rejected_connections.fetch_add(1, Ordering::Relaxed);
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(msg)).await;
+            });
+            continue;
+        }
+        let (shared, shutdown, alive) = (shared.clone(), shutdown.clone(), alive.clone());
+        tokio::spawn(async move {
+            let _ = stream.set_nodelay(true);
+            conn::serve(stream, peer, shared, shutdown).await;
+            drop(alive);
+        });
+    }
+    drop(listener);
+    drop(alive);
+    let _ = all_gone.recv().await;
+}
+
+impl ServerHandle {
+    /// The address the server listens on (with the real port when port 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Stops gracefully: stops accepting, lets every connection finish the commands it has
+    /// received and write their replies, closes the connections, then syncs the database to
+    /// disk. The database itself stays open (the caller owns it). Calling it again does nothing.
+    pub fn stop(&self) -> Result<()> {
+        self.shutdown.send_replace(true);
+        self.wait();
+        let runtime = self.runtime.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(rt) = runtime {
+            // Every task has ended; what is left are idle worker threads.
+            if tokio::runtime::Handle::try_current().is_ok() {
+                rt.shutdown_background();
+            } else {
+                rt.shutdown_timeout(Duration::from_secs(5));
+            }
+            match self.db.sync() {
+                Err(Error::Closed) | Ok(()) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Blocks until the server has stopped (by [`ServerHandle::stop`] from another thread, or
+    /// after a signal with [`ServerHandle::stop_on_signals`]).
+    pub fn wait(&self) {
+        let (lock, cv) = &*self.finished;
+        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while !*done {
+            done = cv.wait(done).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Begins a graceful stop when the process gets SIGINT or SIGTERM; [`ServerHandle::wait`]
+    /// then returns once every connection has ended (call [`ServerHandle::stop`] after it to
+    /// release the runtime and sync).
+    pub fn stop_on_signals(&self) -> Result<()> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let guard = self.runtime.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(rt) = guard.as_ref() else { return Ok(()) };
+        let _enter = rt.enter();
+        let mut int = signal(SignalKind::interrupt()).map_err(|e| io_err("installing the SIGINT handler", e))?;
+        let mut term = signal(SignalKind::terminate()).map_err(|e| io_err("installing the SIGTERM handler", e))?;
+        let shutdown = self.shutdown.clone();
+        rt.spawn(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            shutdown.send_replace(true);
+        });
+        Ok(())
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}

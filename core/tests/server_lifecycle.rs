@@ -1,0 +1,77 @@
+//! Starting and stopping: port 0, graceful stop with clients connected and a pipeline in flight,
+//! `wait` from another thread, and a restart that recovers every acknowledged write.
+
+mod server_support;
+
+use std::time::Duration;
+
+use scalodb::server::{Server, ServerConfig};
+use scalodb::{Db, Options, SyncMode};
+use server_support::{start_on, Client, Reply};
+
+#[test]
+fn stop_answers_what_was_received_and_restart_recovers_acknowledged_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options { sync: SyncMode::Interval(Duration::from_secs(1)), ..Options::default() };
+    let db = Db::open_with(dir.path(), opts.clone()).unwrap();
+    let server = start_on(db.clone(), ServerConfig::default());
+    let addr = server.local_addr();
+    assert_ne!(addr.port(), 0);
+
+    let mut idle = Client::connect(addr);
+    assert_eq!(idle.cmd(&["PING"]), Reply::Simple("PONG".into()));
+    let mut c = Client::connect(addr);
+    for i in 0..200 {
+        assert_eq!(c.cmd(&["SET", &format!("acked:{i}"), "v"]), Reply::Simple("OK".into()));
+    }
+    // A pipeline in flight when the stop begins.
+    let mut pipeline = Vec::new();
+    for i in 0..2000 {
+        pipeline.extend(server_support::encode(&[b"SET", format!("p:{i}").as_bytes(), b"v"]));
+    }
+    c.send_raw(&pipeline).unwrap();
+    let server = std::sync::Arc::new(server);
+    let waiter = {
+        let s = server.clone();
+        std::thread::spawn(move || s.wait())
+    };
+    std::thread::sleep(Duration::from_millis(50));
+    server.stop().unwrap();
+    waiter.join().unwrap();
+    let mut acked = 0;
+    while let Some(r) = c.read() {
+        assert_eq!(r, Reply::Simple("OK".into()));
+        acked += 1;
+    }
+    assert!(idle.closed_by_server(), "stop closes idle connections");
+    assert!(std::net::TcpStream::connect(addr).is_err(), "stop stops accepting");
+    db.close().unwrap();
+
+    let db = Db::open_with(dir.path(), opts).unwrap();
+    for i in 0..200 {
+        assert!(db.contains(format!("acked:{i}")).unwrap());
+    }
+    for i in 0..acked {
+        assert!(db.contains(format!("p:{i}")).unwrap(), "acknowledged write p:{i} lost");
+    }
+    // The same directory serves again.
+    let server = Server::start(db, ServerConfig { addr: "127.0.0.1:0".into(), ..ServerConfig::default() }).unwrap();
+    let mut c = Client::connect(server.local_addr());
+    assert_eq!(c.cmd(&["GET", "acked:0"]), Reply::bulk("v"));
+    server.stop().unwrap();
+    server.stop().unwrap();
+}
+
+#[test]
+fn a_busy_address_is_an_error() {
+    let first = start_on(Db::memory(), ServerConfig::default());
+    let addr = first.local_addr().to_string();
+    let second = Server::start(Db::memory(), ServerConfig { addr, ..ServerConfig::default() });
+    assert!(matches!(second, Err(scalodb::Error::Io { .. })));
+}
+
+#[test]
+fn the_handle_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<scalodb::server::ServerHandle>();
+}
