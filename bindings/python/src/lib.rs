@@ -1,1 +1,26 @@
-//! Placeholder: the Python binding of ScaloDB.
+//! `scalodb._scalodb`: the native half of the Python package. It wraps the `scalodb` engine in a
+//! few Python classes (`NativeDB`, `ScanIterator`, `Snapshot`, `Batch`, `Transaction`); the pure-Python package
+//! `scalodb` builds the public, Pythonic API (`DB` as a `MutableMapping`, `open`, `Stats`, the
+//! exception hierarchy) on top of it. Nothing here adds database logic: every call goes to the
+//! engine, with the GIL released around anything that can block.
+
+mod batch;
+mod convert;
+mod db;
+mod errors;
+mod iter;
+mod snapshot;
+mod transaction;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _scalodb(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<db::NativeDb>()?;
+    m.add_class::<iter::ScanIterator>()?;
+    m.add_class::<snapshot::PySnapshot>()?;
+    m.add_class::<batch::PyBatch>()?;
+    m.add_class::<transaction::PyTransaction>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
