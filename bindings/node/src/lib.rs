@@ -1,1 +1,36 @@
-//! Placeholder: the Node binding of ScaloDB.
+//! The Node.js binding of ScaloDB, built with napi-rs. The JavaScript API (`open`, `DB`,
+//! `Snapshot`, `Scan`, `WriteBatch`) is defined here; napi-rs generates the loader (`index.js`)
+//! and the typings (`index.d.ts`) from these declarations. The binding adds no database logic:
+//! every method is one call into the `scalodb` crate plus conversion of arguments and errors.
+
+// napi-derive records each background task's result type while expanding its `impl Task`, and
+// looks it up when expanding a method that returns the task: so the task modules come first.
+mod scan;
+mod tasks;
+
+mod batch;
+mod bytes;
+mod db;
+mod error;
+mod options;
+mod snapshot;
+mod stats;
+
+use napi_derive::napi;
+
+use crate::db::Database;
+use crate::error::{OrThrow, Result};
+use crate::options::OpenOptions;
+
+/// Opens (or creates) the store in directory `path`, or an in-memory store when `path` is
+/// omitted (or `null`). Throws `ERR_SCALODB_LOCKED` if the directory is already open.
+#[napi(ts_return_type = "DB")]
+pub fn open(path: Option<String>, options: Option<OpenOptions>) -> Result<Database> {
+    let opts = options.unwrap_or_default().to_engine()?;
+    let db = match path {
+        Some(path) => scalodb::Db::open_with(path, opts),
+        None => scalodb::Db::memory_with(opts),
+    }
+    .or_throw()?;
+    Ok(Database::new(db))
+}
