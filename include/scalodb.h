@@ -32,22 +32,19 @@
  * pointer is accepted only with length 0 (the empty string). Inputs are copied before the call
  * returns, so they stay yours.
  *
- * Buffers the library returns (scalodb_get, scalodb_snapshot_get, scalodb_path) are yours and are
- * freed with scalodb_free, never free(). Handles are freed with their own _free function. Pointers
- * into a handle (an iterator's current entry, a scalodb_value's data, an error message) stay valid
+ * Buffers the library returns (scalodb_get, scalodb_snapshot_get, scalodb_txn_get, scalodb_path,
+ * the current value from scalodb_compare_and_swap) are yours and are freed with scalodb_free,
+ * never free(). Handles are freed with their own _free function. Pointers into a handle (an iterator's current entry, a scalodb_value's data, an error message) stay valid
  * until the comment says, and are never freed on their own. Every _free function accepts NULL.
  *
- * Threads. scalodb_db and scalodb_snapshot may be used by any number of threads at once;
- * scalodb_iterator, scalodb_batch and scalodb_options by one thread at a time (they may move
- * between threads); scalodb_error and scalodb_value are immutable. A handle may not be freed while
- * another thread uses it.
+ * Threads. scalodb_db, scalodb_snapshot and scalodb_server may be used by any number of threads
+ * at once; scalodb_iterator, scalodb_batch, scalodb_txn and the options objects by one thread at a
+ * time (they may move between threads); scalodb_error and scalodb_value are immutable. A handle may
+ * not be freed while another thread uses it.
  *
  * Robustness. A NULL handle or output pointer, a NULL pointer with a length above 0, an unknown
  * enum value or a closed database gives an error status, never a crash. A panic inside the library
  * is caught and returned as SCALODB_PANIC. (A pointer that was already freed cannot be detected.)
- *
- * Coming in later versions: conditional writes (compare-and-swap), expire/persist/ttl on existing
- * keys, transactions (scalodb_txn), backup, memory limits, and a server handle (scalodb_server).
  */
 
 
@@ -71,6 +68,32 @@
  * or type changes in a way that breaks programs built against an older header.
  */
 #define SCALODB_ABI_VERSION 0
+
+/**
+ * What happens when a write would take memory past the limit set with
+ * `scalodb_options_set_max_memory`; see `scalodb_options_set_eviction`.
+ */
+enum scalodb_eviction
+#ifdef __cplusplus
+  : int32_t
+#endif // __cplusplus
+ {
+  /**
+   * The write fails with SCALODB_OUT_OF_MEMORY; reads and deletes go on. The default.
+   */
+  SCALODB_EVICTION_NONE = 0,
+  /**
+   * Delete the least recently used keys (approximately, by sampling) among all keys.
+   */
+  SCALODB_EVICTION_ALL_KEYS_LRU = 1,
+  /**
+   * Delete the least recently used keys among the keys that have a time-to-live.
+   */
+  SCALODB_EVICTION_VOLATILE_LRU = 2,
+};
+#ifndef __cplusplus
+typedef int32_t scalodb_eviction;
+#endif // __cplusplus
 
 /**
  * The result of a call. `SCALODB_OK` (0) is success; `SCALODB_NOT_FOUND` and `SCALODB_END` are
@@ -124,11 +147,12 @@ enum scalodb_status
    */
   SCALODB_VALUE_TOO_LARGE = 9,
   /**
-   * A transaction saw a concurrent change (reserved for transactions, which are coming).
+   * A transaction saw a concurrent change to what it read or wrote; nothing was written. Retry it.
    */
   SCALODB_CONFLICT = 10,
   /**
-   * The memory limit is reached (reserved for memory limits, which are coming).
+   * The memory limit is reached and the eviction policy may not free memory (or an allocation
+   * for a result failed).
    */
   SCALODB_OUT_OF_MEMORY = 11,
   /**
@@ -213,9 +237,10 @@ typedef struct scalodb_error scalodb_error;
  * consistent version: writes made after it was created are not seen. It streams, so memory stays
  * small whatever the range.
  *
- * Ownership: made by `scalodb_scan`, `scalodb_scan_prefix`, `scalodb_snapshot_scan` or
- * `scalodb_snapshot_scan_prefix`; freed by `scalodb_iterator_free`. It may outlive its database
- * handle or snapshot (it then returns SCALODB_CLOSED once the database is closed).
+ * Ownership: made by `scalodb_scan`, `scalodb_scan_prefix`, `scalodb_snapshot_scan`,
+ * `scalodb_snapshot_scan_prefix`, `scalodb_txn_scan` or `scalodb_txn_scan_prefix`; freed by
+ * `scalodb_iterator_free`. It may outlive its database handle, snapshot or transaction (a
+ * database or snapshot iterator then returns SCALODB_CLOSED once the database is closed).
  * Threads: not synchronised: one thread at a time per iterator (it may move between threads).
  */
 typedef struct scalodb_iterator scalodb_iterator;
@@ -223,13 +248,36 @@ typedef struct scalodb_iterator scalodb_iterator;
 /**
  * Options for `scalodb_open` and `scalodb_open_memory`, starting at the defaults: log on, sync
  * every 1000 ms, keys up to 64 KiB, values up to 64 MiB, 16 MiB log segments, automatic
- * checkpoints when the log passes 64 MiB and 2.0 times the live data.
+ * checkpoints when the log passes 64 MiB and 2.0 times the live data, no memory limit.
  *
  * Ownership: made by `scalodb_options_new`, freed by `scalodb_options_free`. Opening copies the
  * options, so they may be freed or reused right after.
  * Threads: not synchronised; a set of options must not be changed while another thread uses it.
  */
 typedef struct scalodb_options scalodb_options;
+
+/**
+ * A running server. Stopping it leaves the database open (it belongs to the caller).
+ *
+ * Ownership: made by `scalodb_server_start`, freed by `scalodb_server_free` (which stops the
+ * server first if needed). The server holds its own reference to the database, so it keeps
+ * serving even if the `scalodb_db` handle is freed; closing the database makes clients' commands
+ * fail.
+ * Threads: every function taking a `const scalodb_server *` may be called from any number of
+ * threads at once (typically one blocks in `scalodb_server_wait` while another calls
+ * `scalodb_server_stop`); `scalodb_server_free` must be the last call.
+ */
+typedef struct scalodb_server scalodb_server;
+
+/**
+ * How a server is started, beginning at the defaults: at most 1000 clients at once, no password,
+ * protected mode on (without a password only loopback clients may connect), no idle timeout, one
+ * worker thread per core.
+ *
+ * Ownership: made by `scalodb_server_options_new`, freed by `scalodb_server_options_free`;
+ * starting a server copies them. Threads: one thread at a time per options object.
+ */
+typedef struct scalodb_server_options scalodb_server_options;
 
 /**
  * A consistent, unchanging view of the database as it was when the snapshot was taken. The
@@ -241,6 +289,18 @@ typedef struct scalodb_options scalodb_options;
  * threads at once; `scalodb_snapshot_free` must be the last call.
  */
 typedef struct scalodb_snapshot scalodb_snapshot;
+
+/**
+ * A transaction in progress. Once committed or rolled back it is finished: every later call but
+ * `scalodb_txn_free` returns SCALODB_INVALID_ARGUMENT.
+ *
+ * Ownership: made by `scalodb_txn_begin`, freed by `scalodb_txn_free` (which rolls back a
+ * transaction that was neither committed nor rolled back). It may outlive its database handle;
+ * once the database is closed its reads, scans and commit return SCALODB_CLOSED.
+ * Threads: not synchronised: one thread at a time per transaction (it may move between threads).
+ * Any number of transactions may run at once on one database.
+ */
+typedef struct scalodb_txn scalodb_txn;
 
 /**
  * A value read by `scalodb_get_pinned` or `scalodb_snapshot_get_pinned`. Its bytes never change.
@@ -335,7 +395,64 @@ typedef struct {
    * Open snapshots, iterators and checkpoints holding old versions.
    */
   uint64_t open_views;
+  /**
+   * Keys deleted to stay under the memory limit (`scalodb_options_set_max_memory`).
+   */
+  uint64_t evictions;
+  /**
+   * Keys whose time-to-live ran out and whose memory was reclaimed.
+   */
+  uint64_t expired_keys;
+  /**
+   * Transactions committed.
+   */
+  uint64_t transactions;
+  /**
+   * Transaction commits that failed with a conflict (every `scalodb_txn_commit` that returned
+   * SCALODB_CONFLICT included).
+   */
+  uint64_t conflicts;
 } scalodb_stats;
+
+/**
+ * What `scalodb_verify` found in a healthy store. Set `struct_size` to
+ * `sizeof(scalodb_verify_report)` before the call: as for `scalodb_stats`, the library fills only
+ * the fields that fit, and fields are only ever added at the end.
+ */
+typedef struct {
+  /**
+   * Set by the caller: sizeof(scalodb_verify_report) as compiled.
+   */
+  size_t struct_size;
+  /**
+   * Sequence number of the newest checkpoint (0 if there is none; see has_checkpoint).
+   */
+  uint64_t checkpoint_seq;
+  /**
+   * Entries in that checkpoint.
+   */
+  uint64_t checkpoint_entries;
+  /**
+   * Log segment files.
+   */
+  uint64_t segments;
+  /**
+   * Log records after the checkpoint, all checked.
+   */
+  uint64_t records;
+  /**
+   * Sequence number of the last record (or of the checkpoint).
+   */
+  uint64_t last_seq;
+  /**
+   * Whether the store has a checkpoint.
+   */
+  bool has_checkpoint;
+  /**
+   * A torn record at the end of the log, which opening the store would cut off (not damage).
+   */
+  bool torn_tail;
+} scalodb_verify_report;
 
 #ifdef __cplusplus
 extern "C" {
@@ -483,6 +600,29 @@ scalodb_status scalodb_options_set_checkpoint_threshold(scalodb_options *options
 scalodb_status scalodb_options_set_auto_checkpoint(scalodb_options *options,
                                                    bool enabled,
                                                    scalodb_error **err);
+
+/**
+ * The memory for data (items, versions and indexes, as `scalodb_stats.memory_bytes` counts it)
+ * beyond which the eviction policy applies. 0, the default, means no limit.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT if `options` is null.
+ * Ownership: `options` stays the caller's. Threads: one thread at a time per options object.
+ */
+scalodb_status scalodb_options_set_max_memory(scalodb_options *options,
+                                              uint64_t bytes,
+                                              scalodb_error **err);
+
+/**
+ * What to do when the memory limit is reached. `policy` is a `scalodb_eviction` value (default
+ * SCALODB_EVICTION_NONE). Evicted keys are deleted durably and counted in
+ * `scalodb_stats.evictions`.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT if `options` is null or `policy` is not a scalodb_eviction.
+ * Ownership: `options` stays the caller's. Threads: one thread at a time per options object.
+ */
+scalodb_status scalodb_options_set_eviction(scalodb_options *options,
+                                            int32_t policy,
+                                            scalodb_error **err);
 
 /**
  * Opens (or creates) the database in directory `path`, a NUL-terminated string. `options` may be
@@ -637,6 +777,135 @@ scalodb_status scalodb_checkpoint(const scalodb_db *db,
 scalodb_status scalodb_path(const scalodb_db *db,
                             char **path,
                             scalodb_error **err);
+
+/**
+ * Sets `*found` to whether `key` holds a live value (absent and expired keys do not). Copies
+ * nothing: cheaper than `scalodb_get` when only presence matters.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `found`), SCALODB_CLOSED.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_contains(const scalodb_db *db,
+                                const void *key,
+                                size_t key_len,
+                                bool *found,
+                                scalodb_error **err);
+
+/**
+ * Deletes every key, atomically (readers see all the keys or none; recovery too).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: `db` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_clear(const scalodb_db *db,
+                             scalodb_error **err);
+
+/**
+ * Sets `key` to `value` only if it holds no live value. `written` may be null; otherwise it is set
+ * to whether the value was written (false: the key already had a value, which is left as it was).
+ *
+ * Errors: as for `scalodb_put`.
+ * Ownership: `key` and `value` stay the caller's. Threads: any thread, concurrently with any
+ * other call; two concurrent calls for one key never both write.
+ */
+scalodb_status scalodb_put_if_absent(const scalodb_db *db,
+                                     const void *key,
+                                     size_t key_len,
+                                     const void *value,
+                                     size_t value_len,
+                                     bool *written,
+                                     scalodb_error **err);
+
+/**
+ * Replaces the value of `key` with `new_value` if the value is `expected`, atomically.
+ *
+ * `expected_exists` false means "the key must be absent" (`expected` is then ignored);
+ * `new_exists` false means "delete the key" (`new_value` is then ignored). A pointer that is used
+ * may be NULL only with length 0 (the empty value, which is not the same as absent).
+ *
+ * On SCALODB_OK `*swapped` tells whether the swap happened. When it did not and `current` is not
+ * NULL, `*current` and `*current_len` receive a copy of the value the key holds, or NULL and 0 if
+ * it is absent (the reason the swap failed); after a swap they are set to NULL and 0. `current`
+ * and `current_len` must both be NULL or both be set.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `swapped`, only one of `current` and
+ * `current_len` given, a null pointer with a length above 0), SCALODB_KEY_TOO_LARGE,
+ * SCALODB_VALUE_TOO_LARGE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. The caller owns `*current` and frees it with
+ * `scalodb_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_compare_and_swap(const scalodb_db *db,
+                                        const void *key,
+                                        size_t key_len,
+                                        const void *expected,
+                                        size_t expected_len,
+                                        bool expected_exists,
+                                        const void *new_value,
+                                        size_t new_len,
+                                        bool new_exists,
+                                        bool *swapped,
+                                        uint8_t **current,
+                                        size_t *current_len,
+                                        scalodb_error **err);
+
+/**
+ * Adds `delta` to the integer stored at `key` as decimal text (an absent key counts as 0, as
+ * Redis's INCRBY does) and sets `*result` to the new value. The key's time-to-live is kept.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `result`, or the sum overflows a 64-bit signed
+ * integer), SCALODB_WRONG_TYPE (the value is not an integer in decimal text), SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO. On an error the value is unchanged.
+ * Ownership: `key` stays the caller's. Threads: any thread; concurrent increments never lose one.
+ */
+scalodb_status scalodb_increment(const scalodb_db *db,
+                                 const void *key,
+                                 size_t key_len,
+                                 int64_t delta,
+                                 int64_t *result,
+                                 scalodb_error **err);
+
+/**
+ * Gives `key` a time-to-live of `ttl_ms` milliseconds from now (replacing any it had). `applied`
+ * may be null; otherwise it is set to whether the key held a live value (false: nothing changed).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_KEY_TOO_LARGE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_expire(const scalodb_db *db,
+                              const void *key,
+                              size_t key_len,
+                              uint64_t ttl_ms,
+                              bool *applied,
+                              scalodb_error **err);
+
+/**
+ * Removes the time-to-live of `key`, so it never expires. `applied` may be null; otherwise it is
+ * set to whether the key was live and had a time-to-live.
+ *
+ * Errors, ownership and threads: as for `scalodb_expire`.
+ */
+scalodb_status scalodb_persist(const scalodb_db *db,
+                               const void *key,
+                               size_t key_len,
+                               bool *applied,
+                               scalodb_error **err);
+
+/**
+ * The time-to-live of `key`. On SCALODB_OK `*expires` tells whether the key has one, and
+ * `*remaining_ms` how many milliseconds are left (0 when it has none). On SCALODB_NOT_FOUND (absent
+ * or expired) both are set to false and 0.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, `expires` or `remaining_ms`), SCALODB_CLOSED.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_ttl(const scalodb_db *db,
+                           const void *key,
+                           size_t key_len,
+                           bool *expires,
+                           uint64_t *remaining_ms,
+                           scalodb_error **err);
 
 /**
  * The bytes of a value (`scalodb_value_len` of them); NULL if `value` is null. For an empty value
@@ -896,6 +1165,131 @@ scalodb_status scalodb_snapshot_sequence(const scalodb_snapshot *snapshot,
                                          scalodb_error **err);
 
 /**
+ * Starts a transaction that reads from a snapshot of the current version.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `txn`), SCALODB_CLOSED.
+ * Ownership: the caller owns `*txn` and frees it with `scalodb_txn_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_txn_begin(const scalodb_db *db,
+                                 scalodb_txn **txn,
+                                 scalodb_error **err);
+
+/**
+ * Frees a transaction, rolling it back if it was neither committed nor rolled back. Null is
+ * accepted and does nothing.
+ *
+ * Ownership: `txn` must not be used afterwards. Threads: no other thread may be using it.
+ */
+void scalodb_txn_free(scalodb_txn *txn);
+
+/**
+ * The value of `key` as the transaction sees it: its own writes first, then its snapshot. Results
+ * as for `scalodb_get` (SCALODB_OK with a new buffer, or SCALODB_NOT_FOUND with NULL and 0). The key
+ * counts as read: a commit by someone else that changes it before this transaction commits makes
+ * the commit fail with SCALODB_CONFLICT.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `txn`, `value` or `value_len`; a finished transaction),
+ * SCALODB_CLOSED.
+ * Ownership: the caller owns `*value` and frees it with `scalodb_free`.
+ * Threads: one thread at a time per transaction.
+ */
+scalodb_status scalodb_txn_get(scalodb_txn *txn,
+                               const void *key,
+                               size_t key_len,
+                               uint8_t **value,
+                               size_t *value_len,
+                               scalodb_error **err);
+
+/**
+ * Buffers "set `key` to `value`" in the transaction; it is written at commit. Size limits are
+ * checked at commit.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `txn`, a null pointer with a length above 0, a finished
+ * transaction).
+ * Ownership: `key` and `value` are copied. Threads: one thread at a time per transaction.
+ */
+scalodb_status scalodb_txn_put(scalodb_txn *txn,
+                               const void *key,
+                               size_t key_len,
+                               const void *value,
+                               size_t value_len,
+                               scalodb_error **err);
+
+/**
+ * Buffers "delete `key`" in the transaction.
+ *
+ * Errors, ownership and threads: as for `scalodb_txn_put`.
+ */
+scalodb_status scalodb_txn_delete(scalodb_txn *txn,
+                                  const void *key,
+                                  size_t key_len,
+                                  scalodb_error **err);
+
+/**
+ * An iterator over the keys `k` with `start <= k < end` as the transaction sees them (its
+ * snapshot merged with its own writes); bounds as for `scalodb_scan`. The whole range counts as
+ * read: a key added to it, changed or removed by another commit makes this commit conflict. The
+ * entries are gathered when this is called, so the iterator does not see later writes of the
+ * transaction.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `txn` or `iterator`, a null bound with a length above
+ * 0, a finished transaction), SCALODB_CLOSED.
+ * Ownership: the caller owns `*iterator` and frees it with `scalodb_iterator_free`; it may
+ * outlive the transaction. Threads: one thread at a time per transaction.
+ */
+scalodb_status scalodb_txn_scan(scalodb_txn *txn,
+                                const void *start,
+                                size_t start_len,
+                                const void *end,
+                                size_t end_len,
+                                scalodb_iterator **iterator,
+                                scalodb_error **err);
+
+/**
+ * An iterator over the keys starting with `prefix` as the transaction sees them; as
+ * `scalodb_txn_scan`.
+ */
+scalodb_status scalodb_txn_scan_prefix(scalodb_txn *txn,
+                                       const void *prefix,
+                                       size_t prefix_len,
+                                       scalodb_iterator **iterator,
+                                       scalodb_error **err);
+
+/**
+ * The sequence number of the snapshot the transaction reads.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `txn` or `sequence`, a finished transaction).
+ * Threads: one thread at a time per transaction.
+ */
+scalodb_status scalodb_txn_sequence(scalodb_txn *txn,
+                                    uint64_t *sequence,
+                                    scalodb_error **err);
+
+/**
+ * Commits: checks that nothing the transaction read, wrote or scanned was changed by another
+ * commit since its snapshot, then applies all its writes atomically (one log record). Either way
+ * the transaction is finished afterwards; free it with `scalodb_txn_free`. A transaction with no
+ * writes commits without checking (it saw one consistent snapshot).
+ *
+ * Errors: SCALODB_CONFLICT (nothing was written: begin a new transaction and run it again),
+ * SCALODB_INVALID_ARGUMENT (null `txn`, already finished), SCALODB_KEY_TOO_LARGE,
+ * SCALODB_VALUE_TOO_LARGE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Threads: any thread, one at a time per transaction.
+ */
+scalodb_status scalodb_txn_commit(scalodb_txn *txn,
+                                  scalodb_error **err);
+
+/**
+ * Drops every buffered write; the transaction is finished afterwards.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `txn`, already finished).
+ * Threads: one thread at a time per transaction.
+ */
+scalodb_status scalodb_txn_rollback(scalodb_txn *txn,
+                                    scalodb_error **err);
+
+/**
  * Fills `*stats` with the current counts and sizes. `stats->struct_size` must be set by the
  * caller (normally to sizeof(scalodb_stats)); fields beyond it are not touched, and
  * `struct_size` itself is left as the caller set it.
@@ -908,6 +1302,162 @@ scalodb_status scalodb_snapshot_sequence(const scalodb_snapshot *snapshot,
 scalodb_status scalodb_get_stats(const scalodb_db *db,
                                  scalodb_stats *stats,
                                  scalodb_error **err);
+
+/**
+ * Writes a consistent copy of the database as of now into the directory `dest` (a NUL-terminated
+ * path that must be empty or not exist yet), while other threads go on reading and writing. The
+ * copy opens on its own with `scalodb_open`. Works for in-memory databases too.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, null or empty `dest`, `dest` not empty),
+ * SCALODB_CLOSED, SCALODB_IO.
+ * Ownership: `dest` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_backup(const scalodb_db *db,
+                              const char *dest,
+                              scalodb_error **err);
+
+/**
+ * Reads every checkpoint entry and log record of the store in directory `dir` (NUL-terminated)
+ * and checks their checksums, framing and order, changing nothing and taking no lock. Run it on a
+ * closed store (or a backup) for an exact answer. On SCALODB_OK `*report` describes the store.
+ *
+ * Errors: SCALODB_CORRUPTION (the message names the file and offset), SCALODB_INVALID_ARGUMENT
+ * (null or empty `dir`, `dir` not a directory, null `report`, `struct_size` too small), SCALODB_IO.
+ * Ownership: `dir` stays the caller's; `*report` is the caller's memory.
+ * Threads: any thread.
+ */
+scalodb_status scalodb_verify(const char *dir,
+                              scalodb_verify_report *report,
+                              scalodb_error **err);
+
+/**
+ * New server options holding the defaults. Never returns null.
+ *
+ * Ownership: the caller frees the result with `scalodb_server_options_free`. Threads: any thread.
+ */
+scalodb_server_options *scalodb_server_options_new(void);
+
+/**
+ * Frees server options. Null is accepted and does nothing.
+ *
+ * Ownership: `options` must not be used afterwards. Threads: not while another thread uses them.
+ */
+void scalodb_server_options_free(scalodb_server_options *options);
+
+/**
+ * The most clients connected at once (default 1000); one more is told
+ * "-ERR max number of clients reached" and closed. 0 is refused when the server starts.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT if `options` is null.
+ * Threads: one thread at a time per options object.
+ */
+scalodb_status scalodb_server_options_set_max_conns(scalodb_server_options *options,
+                                                    size_t max_conns,
+                                                    scalodb_error **err);
+
+/**
+ * The password clients must give with AUTH (Redis's requirepass), a NUL-terminated UTF-8 string;
+ * NULL removes it (the default: no authentication).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT if `options` is null or `password` is not UTF-8.
+ * Ownership: `password` is copied. Threads: one thread at a time per options object.
+ */
+scalodb_status scalodb_server_options_set_password(scalodb_server_options *options,
+                                                   const char *password,
+                                                   scalodb_error **err);
+
+/**
+ * With no password set, refuse clients that do not come from a loopback address (true, the
+ * default), as Redis's protected mode does.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT if `options` is null.
+ * Threads: one thread at a time per options object.
+ */
+scalodb_status scalodb_server_options_set_protected_mode(scalodb_server_options *options,
+                                                         bool enabled,
+                                                         scalodb_error **err);
+
+/**
+ * Close a client that sends or reads nothing for `timeout_ms` milliseconds; 0 (the default) never
+ * closes idle clients.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT if `options` is null.
+ * Threads: one thread at a time per options object.
+ */
+scalodb_status scalodb_server_options_set_idle_timeout(scalodb_server_options *options,
+                                                       uint64_t timeout_ms,
+                                                       scalodb_error **err);
+
+/**
+ * Worker threads of the server (0, the default: one per available core).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT if `options` is null.
+ * Threads: one thread at a time per options object.
+ */
+scalodb_status scalodb_server_options_set_threads(scalodb_server_options *options,
+                                                  size_t threads,
+                                                  scalodb_error **err);
+
+/**
+ * Binds `addr` ("host:port", NUL-terminated; port 0 picks a free port, see
+ * `scalodb_server_local_addr`) and starts serving `db` over the Redis protocol on threads of its
+ * own; returns at once. `options` may be null for the defaults.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, `addr` or `server`, empty `addr`, max_conns 0),
+ * SCALODB_IO (the address cannot be bound, e.g. in use), SCALODB_CLOSED.
+ * Ownership: `addr` and `options` stay the caller's (copied). The caller owns `*server` and frees
+ * it with `scalodb_server_free`.
+ * Threads: any thread.
+ */
+scalodb_status scalodb_server_start(const scalodb_db *db,
+                                    const char *addr,
+                                    const scalodb_server_options *options,
+                                    scalodb_server **server,
+                                    scalodb_error **err);
+
+/**
+ * The address the server listens on, as a new NUL-terminated string in `*addr` ("127.0.0.1:6379",
+ * with the real port when port 0 was asked for), and its port in `*port`. Either output may be
+ * NULL if not wanted.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `server`).
+ * Ownership: the caller frees `*addr` with `scalodb_free`. Threads: any thread.
+ */
+scalodb_status scalodb_server_local_addr(const scalodb_server *server,
+                                         char **addr,
+                                         uint16_t *port,
+                                         scalodb_error **err);
+
+/**
+ * Stops the server gracefully: stops accepting, lets every connection finish the commands it
+ * received and write their replies, closes the connections, then syncs the database. The
+ * database stays open. Calling it again does nothing.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `server`), SCALODB_IO or SCALODB_READ_ONLY (the final sync
+ * failed; the server is stopped all the same).
+ * Threads: any thread, also while another thread waits in `scalodb_server_wait`.
+ */
+scalodb_status scalodb_server_stop(const scalodb_server *server,
+                                   scalodb_error **err);
+
+/**
+ * Blocks until the server has stopped (by `scalodb_server_stop` from another thread). Returns at
+ * once if it already has.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `server`).
+ * Threads: any thread; any number may wait at once.
+ */
+scalodb_status scalodb_server_wait(const scalodb_server *server,
+                                   scalodb_error **err);
+
+/**
+ * Stops the server if it still runs (errors of that stop are lost: call `scalodb_server_stop` to
+ * see them) and frees the handle. Null is accepted and does nothing.
+ *
+ * Ownership: `server` must not be used afterwards. Threads: no other thread may be using it (nor
+ * waiting on it).
+ */
+void scalodb_server_free(scalodb_server *server);
 
 #ifdef __cplusplus
 }  // extern "C"

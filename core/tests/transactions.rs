@@ -64,6 +64,8 @@ fn write_skew_is_rejected() {
     t1.commit().unwrap();
     assert!(matches!(t2.commit(), Err(Error::Conflict)));
     assert_eq!(num(db.get("x").unwrap()) + num(db.get("y").unwrap()), 1);
+    let st = db.stats().unwrap();
+    assert_eq!((st.transactions, st.conflicts), (1, 1), "a failed commit counts as a conflict");
 }
 
 #[test]

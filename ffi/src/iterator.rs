@@ -1,6 +1,7 @@
-//! `scalodb_iterator`: ordered iteration over a range or a prefix, from either end, of a database
-//! or a snapshot.
+//! `scalodb_iterator`: ordered iteration over a range or a prefix, from either end, of a database,
+//! a snapshot or a transaction.
 
+use std::collections::VecDeque;
 use std::ffi::c_void;
 use std::ops::Bound;
 
@@ -15,14 +16,34 @@ use crate::status::scalodb_status::{self, SCALODB_END, SCALODB_OK};
 /// consistent version: writes made after it was created are not seen. It streams, so memory stays
 /// small whatever the range.
 ///
-/// Ownership: made by `scalodb_scan`, `scalodb_scan_prefix`, `scalodb_snapshot_scan` or
-/// `scalodb_snapshot_scan_prefix`; freed by `scalodb_iterator_free`. It may outlive its database
-/// handle or snapshot (it then returns SCALODB_CLOSED once the database is closed).
+/// Ownership: made by `scalodb_scan`, `scalodb_scan_prefix`, `scalodb_snapshot_scan`,
+/// `scalodb_snapshot_scan_prefix`, `scalodb_txn_scan` or `scalodb_txn_scan_prefix`; freed by
+/// `scalodb_iterator_free`. It may outlive its database handle, snapshot or transaction (a
+/// database or snapshot iterator then returns SCALODB_CLOSED once the database is closed).
 /// Threads: not synchronised: one thread at a time per iterator (it may move between threads).
 pub struct scalodb_iterator {
-    iter: Iter,
+    iter: Source,
     /// The entry last returned, which the caller reads in place until its next call.
     current: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Where an iterator's entries come from.
+pub(crate) enum Source {
+    /// A streaming iterator of the store (a database or a snapshot).
+    Store(Iter),
+    /// Entries already gathered (a transaction's scan, which merges its own writes).
+    Gathered(VecDeque<(Vec<u8>, Vec<u8>)>),
+}
+
+impl Source {
+    fn step(&mut self, from_back: bool) -> Option<scalodb::Result<(Vec<u8>, Vec<u8>)>> {
+        match self {
+            Source::Store(it) if from_back => it.next_back(),
+            Source::Store(it) => it.next(),
+            Source::Gathered(entries) if from_back => entries.pop_back().map(Ok),
+            Source::Gathered(entries) => entries.pop_front().map(Ok),
+        }
+    }
 }
 
 /// A range given as optional (start, end) keys; `None` is unbounded.
@@ -62,7 +83,7 @@ pub(crate) unsafe fn prefix_arg<'a>(prefix: *const c_void, prefix_len: usize) ->
 /// `dest` must be null (then SCALODB_INVALID_ARGUMENT) or writable.
 pub(crate) unsafe fn give(
     dest: *mut *mut scalodb_iterator,
-    make: impl FnOnce() -> Result<Iter, Failure>,
+    make: impl FnOnce() -> Result<Source, Failure>,
 ) -> Result<scalodb_status, Failure> {
     let dest = out(dest, "iterator")?;
     let iter = make()?;
@@ -99,7 +120,7 @@ pub unsafe extern "C" fn scalodb_scan(
         unsafe {
             let h = handle(db, "db")?;
             let (lo, hi) = range_args(start, start_len, end, end_len)?;
-            give(iterator, || Ok(h.db.scan::<&[u8]>(range(lo, hi))?))
+            give(iterator, || Ok(Source::Store(h.db.scan::<&[u8]>(range(lo, hi))?)))
         }
     })
 }
@@ -122,7 +143,7 @@ pub unsafe extern "C" fn scalodb_scan_prefix(
         unsafe {
             let h = handle(db, "db")?;
             let p = prefix_arg(prefix, prefix_len)?;
-            give(iterator, || Ok(h.db.scan_prefix(p)?))
+            give(iterator, || Ok(Source::Store(h.db.scan_prefix(p)?)))
         }
     })
 }
@@ -143,7 +164,7 @@ unsafe fn step(
     guard(err, || {
         // SAFETY: forwarded from the caller.
         let it = unsafe { handle_mut(iterator, "iterator") }?;
-        let next = if from_back { it.iter.next_back() } else { it.iter.next() };
+        let next = it.iter.step(from_back);
         // The previous entry is released here: the caller was told its pointers last until now.
         it.current = next.transpose()?;
         let (k, v, status): (&[u8], &[u8], _) = match &it.current {

@@ -29,6 +29,10 @@ mod options;
 
 mod db;
 
+mod keys;
+
+mod expiry;
+
 mod value;
 
 mod batch;
@@ -37,7 +41,15 @@ mod iterator;
 
 mod snapshot;
 
+mod txn;
+
 mod stats;
+
+mod maintenance;
+
+mod server;
+
+mod sized;
 
 mod args;
 
@@ -45,10 +57,15 @@ pub use batch::*;
 pub use buffer::*;
 pub use db::*;
 pub use error::*;
+pub use expiry::*;
 pub use iterator::*;
+pub use keys::*;
+pub use maintenance::*;
 pub use options::*;
+pub use server::*;
 pub use snapshot::*;
 pub use stats::*;
 pub use status::*;
+pub use txn::*;
 pub use value::*;
 pub use version::*;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use scalodb::{Options, SyncMode};
+use scalodb::{Eviction, Options, SyncMode};
 
 use crate::args::handle_mut;
 use crate::error::{guard, guard_value, scalodb_error, Failure};
@@ -23,9 +23,22 @@ pub enum scalodb_sync_mode {
     SCALODB_SYNC_NEVER = 2,
 }
 
+/// What happens when a write would take memory past the limit set with
+/// `scalodb_options_set_max_memory`; see `scalodb_options_set_eviction`.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum scalodb_eviction {
+    /// The write fails with SCALODB_OUT_OF_MEMORY; reads and deletes go on. The default.
+    SCALODB_EVICTION_NONE = 0,
+    /// Delete the least recently used keys (approximately, by sampling) among all keys.
+    SCALODB_EVICTION_ALL_KEYS_LRU = 1,
+    /// Delete the least recently used keys among the keys that have a time-to-live.
+    SCALODB_EVICTION_VOLATILE_LRU = 2,
+}
+
 /// Options for `scalodb_open` and `scalodb_open_memory`, starting at the defaults: log on, sync
 /// every 1000 ms, keys up to 64 KiB, values up to 64 MiB, 16 MiB log segments, automatic
-/// checkpoints when the log passes 64 MiB and 2.0 times the live data.
+/// checkpoints when the log passes 64 MiB and 2.0 times the live data, no memory limit.
 ///
 /// Ownership: made by `scalodb_options_new`, freed by `scalodb_options_free`. Opening copies the
 /// options, so they may be freed or reused right after.
@@ -219,6 +232,53 @@ pub unsafe extern "C" fn scalodb_options_set_auto_checkpoint(
     unsafe {
         set(options, err, |o| {
             o.auto_checkpoint = enabled;
+            Ok(())
+        })
+    }
+}
+
+/// The memory for data (items, versions and indexes, as `scalodb_stats.memory_bytes` counts it)
+/// beyond which the eviction policy applies. 0, the default, means no limit.
+///
+/// Errors: SCALODB_INVALID_ARGUMENT if `options` is null.
+/// Ownership: `options` stays the caller's. Threads: one thread at a time per options object.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_options_set_max_memory(
+    options: *mut scalodb_options,
+    bytes: u64,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: the contract of this function is the contract of `set`.
+    unsafe {
+        set(options, err, |o| {
+            o.max_memory = (bytes > 0).then_some(bytes);
+            Ok(())
+        })
+    }
+}
+
+/// What to do when the memory limit is reached. `policy` is a `scalodb_eviction` value (default
+/// SCALODB_EVICTION_NONE). Evicted keys are deleted durably and counted in
+/// `scalodb_stats.evictions`.
+///
+/// Errors: SCALODB_INVALID_ARGUMENT if `options` is null or `policy` is not a scalodb_eviction.
+/// Ownership: `options` stays the caller's. Threads: one thread at a time per options object.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_options_set_eviction(
+    options: *mut scalodb_options,
+    policy: i32,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: the contract of this function is the contract of `set`.
+    unsafe {
+        set(options, err, |o| {
+            // `policy` arrives as an int: an unknown value must be an error, not a bad enum.
+            o.eviction = match policy {
+                p if p == scalodb_eviction::SCALODB_EVICTION_NONE as i32 => Eviction::NoEviction,
+                p if p == scalodb_eviction::SCALODB_EVICTION_ALL_KEYS_LRU as i32 => Eviction::AllKeysLru,
+                p if p == scalodb_eviction::SCALODB_EVICTION_VOLATILE_LRU as i32 => Eviction::VolatileLru,
+                other => return Err(Failure::invalid(format!("eviction policy {other} is not a scalodb_eviction"))),
+            };
             Ok(())
         })
     }

@@ -7,7 +7,7 @@ use scalodb::Snapshot;
 use crate::args::{bytes, handle, out};
 use crate::db::{give_copy, scalodb_db};
 use crate::error::{guard, guard_value, scalodb_error};
-use crate::iterator::{give, prefix_arg, range, range_args, scalodb_iterator};
+use crate::iterator::{give, prefix_arg, range, range_args, scalodb_iterator, Source};
 use crate::status::scalodb_status::{self, SCALODB_OK};
 use crate::value::scalodb_value;
 
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn scalodb_snapshot_scan(
         unsafe {
             let s = handle(snapshot, "snapshot")?;
             let (lo, hi) = range_args(start, start_len, end, end_len)?;
-            give(iterator, || Ok(s.snap.scan::<&[u8]>(range(lo, hi))?))
+            give(iterator, || Ok(Source::Store(s.snap.scan::<&[u8]>(range(lo, hi))?)))
         }
     })
 }
@@ -146,7 +146,7 @@ pub unsafe extern "C" fn scalodb_snapshot_scan_prefix(
         unsafe {
             let s = handle(snapshot, "snapshot")?;
             let p = prefix_arg(prefix, prefix_len)?;
-            give(iterator, || Ok(s.snap.scan_prefix(p)?))
+            give(iterator, || Ok(Source::Store(s.snap.scan_prefix(p)?)))
         }
     })
 }

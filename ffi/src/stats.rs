@@ -3,7 +3,8 @@
 
 use crate::args::{handle, out};
 use crate::db::scalodb_db;
-use crate::error::{guard, scalodb_error, Failure};
+use crate::error::{guard, scalodb_error};
+use crate::sized::copy_sized;
 use crate::status::scalodb_status::{self, SCALODB_OK};
 
 /// A picture of a database at one moment. Set `struct_size` to `sizeof(scalodb_stats)` before
@@ -51,6 +52,15 @@ pub struct scalodb_stats {
     pub torn_records_truncated: u64,
     /// Open snapshots, iterators and checkpoints holding old versions.
     pub open_views: u64,
+    /// Keys deleted to stay under the memory limit (`scalodb_options_set_max_memory`).
+    pub evictions: u64,
+    /// Keys whose time-to-live ran out and whose memory was reclaimed.
+    pub expired_keys: u64,
+    /// Transactions committed.
+    pub transactions: u64,
+    /// Transaction commits that failed with a conflict (every `scalodb_txn_commit` that returned
+    /// SCALODB_CONFLICT included).
+    pub conflicts: u64,
 }
 
 /// The core's stats in the C layout.
@@ -75,6 +85,10 @@ fn from_core(s: &scalodb::Stats) -> scalodb_stats {
         fsyncs: s.fsyncs,
         torn_records_truncated: s.torn_records_truncated,
         open_views: s.open_views,
+        evictions: s.evictions,
+        expired_keys: s.expired_keys,
+        transactions: s.transactions,
+        conflicts: s.conflicts,
     }
 }
 
@@ -93,26 +107,11 @@ pub unsafe extern "C" fn scalodb_get_stats(
     err: *mut *mut scalodb_error,
 ) -> scalodb_status {
     guard(err, || {
-        let dest = out(stats, "stats")?.cast::<u8>();
-        // SAFETY: `stats` is non-null and points to at least its struct_size field, which every
-        // version of the struct starts with.
-        let caller_size = unsafe { dest.cast::<usize>().read_unaligned() };
-        let head = std::mem::size_of::<usize>();
-        if caller_size < head {
-            return Err(Failure::invalid(format!(
-                "stats->struct_size is {caller_size}; set it to sizeof(scalodb_stats)"
-            )));
-        }
+        let dest = out(stats, "stats")?;
         // SAFETY: `db` is null or a live handle per the contract.
         let full = from_core(&unsafe { handle(db, "db") }?.db.stats()?);
-        let len = caller_size.min(std::mem::size_of::<scalodb_stats>());
-        // SAFETY: the caller's struct has `caller_size` writable bytes and ours has at least `len`;
-        // both are plain integers, so copying the bytes after the size field copies whole fields
-        // of the same layout (the layout only grows at the end).
-        unsafe {
-            let src = (&full as *const scalodb_stats).cast::<u8>();
-            std::ptr::copy_nonoverlapping(src.add(head), dest.add(head), len - head);
-        }
+        // SAFETY: `dest` is non-null and the caller's struct has `struct_size` bytes (contract).
+        unsafe { copy_sized(dest, &full, "stats") }?;
         Ok(SCALODB_OK)
     })
 }

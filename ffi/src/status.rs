@@ -30,9 +30,10 @@ pub enum scalodb_status {
     SCALODB_KEY_TOO_LARGE = 8,
     /// The value is longer than the max_value_size option.
     SCALODB_VALUE_TOO_LARGE = 9,
-    /// A transaction saw a concurrent change (reserved for transactions, which are coming).
+    /// A transaction saw a concurrent change to what it read or wrote; nothing was written. Retry it.
     SCALODB_CONFLICT = 10,
-    /// The memory limit is reached (reserved for memory limits, which are coming).
+    /// The memory limit is reached and the eviction policy may not free memory (or an allocation
+    /// for a result failed).
     SCALODB_OUT_OF_MEMORY = 11,
     /// An earlier write to disk failed; the store refuses writes until it is reopened.
     SCALODB_READ_ONLY = 12,

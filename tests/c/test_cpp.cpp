@@ -38,6 +38,7 @@ using Iterator = std::unique_ptr<scalodb_iterator, Deleter<scalodb_iterator_free
 using Snapshot = std::unique_ptr<scalodb_snapshot, Deleter<scalodb_snapshot_free>>;
 using Value = std::unique_ptr<scalodb_value, Deleter<scalodb_value_free>>;
 using Error = std::unique_ptr<scalodb_error, Deleter<scalodb_error_free>>;
+using Txn = std::unique_ptr<scalodb_txn, Deleter<scalodb_txn_free>>;
 
 // Turns a failed status into an exception carrying the library's message. `raw` is taken by
 // reference so that it is read after the call in the first argument has set it.
@@ -103,6 +104,20 @@ int main() {
         keys.emplace_back(reinterpret_cast<const char *>(k), klen);
     check(st == SCALODB_END && err == nullptr, "iterator end");
     check(keys.size() == 2 && keys[0] == "k3" && keys[1] == std::string("k\0" "1", 3), "reverse order");
+
+    // A transaction through RAII: freed without commit, it writes nothing; committed, it does.
+    for (bool commit : {false, true}) {
+        scalodb_txn *tx_raw = nullptr;
+        ok(scalodb_txn_begin(db.get(), &tx_raw, &err), err);
+        Txn tx(tx_raw);
+        ok(scalodb_txn_put(tx.get(), "k4", 2, "v4", 2, &err), err);
+        if (commit) ok(scalodb_txn_commit(tx.get(), &err), err);
+    }
+    check(get(db, "k4") == "v4", "transaction");
+    bool swapped = false;
+    ok(scalodb_compare_and_swap(db.get(), "k4", 2, "v4", 2, true, nullptr, 0, false, &swapped, nullptr, nullptr, &err),
+       err);
+    check(swapped && get(db, "k4") == "<absent>", "compare and swap");
 
     scalodb_stats stats{};
     stats.struct_size = sizeof stats;

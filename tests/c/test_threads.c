@@ -2,7 +2,9 @@
  *   test_threads WRITERS READERS ROUNDS
  * Writers update pairs of keys atomically with batches and bump counters; readers check, through
  * snapshots, plain gets, pinned gets and iterators, that no torn batch, no step back in time and no
- * disorder is ever visible. A last phase closes the handle while readers still use it. */
+ * disorder is ever visible. Writers also bump two shared counters, one through transactions retried
+ * on SCALODB_CONFLICT and one through scalodb_increment: neither may lose an update. A last phase
+ * closes the handle while readers still use it. */
 #define _XOPEN_SOURCE 700
 #include "check.h"
 
@@ -25,6 +27,30 @@ static long parse_value(const uint8_t *p, size_t len) {
     return strtol(buf, NULL, 10);
 }
 
+static atomic_long txn_conflicts;
+
+/* Adds 1 to "txn:counter" in a transaction, beginning again after each conflict. */
+static void txn_increment(void) {
+    for (;;) {
+        scalodb_txn *tx = NULL;
+        CHECK_STATUS(SCALODB_OK, scalodb_txn_begin(db, &tx, ERR));
+        uint8_t *v = NULL;
+        size_t len = 0;
+        scalodb_status st = scalodb_txn_get(tx, "txn:counter", 11, &v, &len, NULL);
+        CHECK(st == SCALODB_OK || st == SCALODB_NOT_FOUND);
+        long n = st == SCALODB_OK ? parse_value(v, len) : 0;
+        scalodb_free(v);
+        char text[32];
+        int tlen = snprintf(text, sizeof text, "%ld", n + 1);
+        CHECK_STATUS(SCALODB_OK, scalodb_txn_put(tx, "txn:counter", 11, text, tlen, ERR));
+        st = scalodb_txn_commit(tx, NULL);
+        scalodb_txn_free(tx);
+        if (st == SCALODB_OK) return;
+        CHECK(st == SCALODB_CONFLICT);
+        atomic_fetch_add(&txn_conflicts, 1);
+    }
+}
+
 static void *writer(void *arg) {
     long t = (long)arg;
     char a[32], b[32], w[32], v[32];
@@ -42,6 +68,12 @@ static void *writer(void *arg) {
         CHECK_STATUS(SCALODB_OK, scalodb_put(db, w, wlen, v, vlen, ERR));
         if (i % 7 == 0) CHECK_STATUS(SCALODB_OK, scalodb_delete(db, w, wlen, NULL, ERR));
         if (t == 0 && i % (rounds / 4 + 1) == 0) CHECK_STATUS(SCALODB_OK, scalodb_checkpoint(db, ERR));
+        if (i % 10 == 0) {
+            txn_increment();
+            int64_t now = 0;
+            CHECK_STATUS(SCALODB_OK, scalodb_increment(db, "incr:counter", 12, 1, &now, ERR));
+            CHECK(now >= 1);
+        }
     }
     scalodb_batch_free(batch);
     atomic_fetch_sub(&writers_left, 1);
@@ -160,9 +192,20 @@ int main(int argc, char **argv) {
         CHECK(len == strlen(want) && memcmp(v, want, len) == 0);
         scalodb_free(v);
     }
+    /* No update of either counter was lost. */
+    long bumps = (long)writers * ((rounds + 9) / 10);
+    const char *counters[] = {"txn:counter", "incr:counter"};
+    for (int c = 0; c < 2; c++) {
+        uint8_t *v = NULL;
+        size_t len = 0;
+        CHECK_STATUS(SCALODB_OK, scalodb_get(db, counters[c], strlen(counters[c]), &v, &len, ERR));
+        CHECK(parse_value(v, len) == bumps);
+        scalodb_free(v);
+    }
     scalodb_stats stats = {.struct_size = sizeof stats};
     CHECK_STATUS(SCALODB_OK, scalodb_get_stats(db, &stats, ERR));
     CHECK(stats.batches == (uint64_t)writers * rounds);
+    CHECK(stats.transactions == (uint64_t)bumps);
     CHECK(stats.open_views == 0); /* every snapshot and iterator was freed */
 
     /* Close from the main thread while readers are busy: they see SCALODB_CLOSED, nothing worse. */
@@ -174,7 +217,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < readers; i++) CHECK(pthread_join(r[i], NULL) == 0);
     scalodb_db_free(db);
     rm_tree(dir);
-    printf("test_threads: %ld passed, 0 failed (%d writers, %d readers, %d rounds)\n", (long)checks_passed,
-           writers, readers, rounds);
+    printf("test_threads: %ld passed, 0 failed (%d writers, %d readers, %d rounds, %ld conflicts retried)\n",
+           (long)checks_passed, writers, readers, rounds, (long)atomic_load(&txn_conflicts));
     return 0;
 }
