@@ -15,6 +15,7 @@ use crate::batch::PyBatch;
 use crate::convert::{self, Span};
 use crate::errors::err;
 use crate::iter::{Emit, ScanIterator};
+use crate::server::PyServer;
 use crate::snapshot::PySnapshot;
 use crate::transaction::PyTransaction;
 
@@ -368,6 +369,21 @@ impl NativeDb {
     /// Writes a consistent copy of the store into the empty (or new) directory `dest`.
     fn backup(&self, py: Python<'_>, dest: PathBuf) -> PyResult<()> {
         py.detach(|| self.db.backup(dest)).map_err(err(py))
+    }
+
+    /// Serves this store over the Redis protocol on `addr` (port 0 picks a free port) and returns
+    /// at once with a `Server` handle; `stop()` it (or use it as a context manager).
+    #[pyo3(signature = (addr = "127.0.0.1:6379".to_string(), *, max_conns = 1000, password = None, protected_mode = true, idle_timeout = None))]
+    fn serve(
+        &self,
+        py: Python<'_>,
+        addr: String,
+        max_conns: usize,
+        password: Option<String>,
+        protected_mode: bool,
+        idle_timeout: Option<f64>,
+    ) -> PyResult<PyServer> {
+        crate::server::start(py, self.db.clone(), addr, max_conns, password, protected_mode, idle_timeout)
     }
 
     /// Writes a checkpoint now and removes the log it covers (a no-op in memory).

@@ -9,6 +9,7 @@ mod convert;
 mod db;
 mod errors;
 mod iter;
+mod server;
 mod snapshot;
 mod transaction;
 
@@ -21,6 +22,7 @@ fn _scalodb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<snapshot::PySnapshot>()?;
     m.add_class::<batch::PyBatch>()?;
     m.add_class::<transaction::PyTransaction>()?;
+    m.add_class::<server::PyServer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -23,11 +23,12 @@ from ._errors import (
     ValueTooLargeError,
     WrongTypeError,
 )
-from ._scalodb import Batch, ScanIterator, Snapshot, Transaction, __version__
+from ._scalodb import Batch, ScanIterator, Server, Snapshot, Transaction, __version__
 from ._stats import Stats
 
 __all__ = [
     "DB",
+    "Server",
     "open",
     "Batch",
     "ScanIterator",
