@@ -41,6 +41,32 @@ export declare class DB {
   delete(key: string | Uint8Array): boolean
   /** `delete` on the thread pool. */
   deleteAsync(key: string | Uint8Array): Promise<boolean>
+  /**
+   * Gives `key` a time-to-live of `ms` milliseconds. Returns `false` (and does nothing) if
+   * the key holds no live value.
+   */
+  expire(key: string | Uint8Array, ms: number): boolean
+  /** Removes the time-to-live of `key`. Returns `false` if the key is absent or had none. */
+  persist(key: string | Uint8Array): boolean
+  /**
+   * The milliseconds `key` has left to live: `null` if the key is absent (or expired),
+   * `Infinity` if it never expires.
+   */
+  ttl(key: string | Uint8Array): number | null
+  /** Sets `key` to `value` only if it holds no live value. Returns whether it was written. */
+  putIfAbsent(key: string | Uint8Array, value: string | Uint8Array): boolean
+  /**
+   * Sets `key` to `newValue` if its value is `expected`, in one atomic step. `null` on either
+   * side means "absent": `expected = null` swaps only if the key is absent, `newValue = null`
+   * deletes it. `current` is the value the key holds when the call returns.
+   */
+  compareAndSwap(key: string | Uint8Array, expected: string | Uint8Array | null, newValue: string | Uint8Array | null): CasResult
+  /**
+   * Adds `delta` (default 1) to the integer stored at `key` as decimal text (an absent key
+   * counts as 0) and returns the new value; the key's TTL is kept. Throws
+   * `ERR_SCALODB_WRONG_TYPE` if the value is not an integer.
+   */
+  increment(key: string | Uint8Array, delta?: number): number
   /** Applies every write of `batch` atomically. The batch is left as it was. */
   write(batch: WriteBatch): void
   /** `write` on the thread pool (the batch is copied first, so it can be reused at once). */
@@ -60,6 +86,17 @@ export declare class DB {
   /** Counts and sizes. */
   stats(): Stats
   /**
+   * Writes a consistent copy of the store, as of the call, into `dest` (an empty or new
+   * directory), on the thread pool; reads and writes go on meanwhile. The copy opens with
+   * `open(dest)`. Rejects with `ERR_SCALODB_INVALID_ARGUMENT` if `dest` is not empty.
+   */
+  backup(dest: string): Promise<void>
+  /**
+   * Serves this store over the Redis protocol (see `ServeOptions`; by default on
+   * 127.0.0.1:6379, port 0 picks a free port) on threads of its own, and returns at once.
+   */
+  serve(options?: ServeOptions | undefined | null): Server
+  /**
    * Writes a checkpoint now and removes the log it covers (a no-op in memory). Blocks for
    * the whole checkpoint: prefer `checkpointAsync`.
    */
@@ -77,6 +114,14 @@ export declare class DB {
   close(): void
   /** `close` on the thread pool. */
   closeAsync(): Promise<void>
+  /**
+   * Runs `fn(tx)` in a transaction and commits its writes when it returns; returns what it
+   * returned. If it throws, nothing is written and the error propagates. If the commit
+   * conflicts, `fn` runs again in a fresh transaction, up to `retries` times (with a short
+   * pause that grows), then `ERR_SCALODB_CONFLICT` is thrown. `fn` must be synchronous: a
+   * returned Promise rolls back and throws `ERR_SCALODB_INVALID_ARGUMENT`.
+   */
+  transaction<T>(fn: (tx: Transaction) => T, options?: TransactionOptions): T
 }
 export type Database = DB
 
@@ -105,6 +150,28 @@ export declare class Scan {
 
 export interface Scan extends globalThis.Omit<globalThis.IteratorObject<Entry, void | undefined, void>, 'next' | 'return' | 'throw'> {}
 
+/**
+ * A running Redis-protocol server over a store, from `db.serve()`. It serves until `stop()`
+ * (or until this object is garbage-collected, which stops it too: keep a reference). It does
+ * not keep the process alive by itself; `await server.wait()` does.
+ */
+export declare class Server {
+  /** The address the server listens on, as `host:port` (with the real port after port 0). */
+  get address(): string
+  /** The port the server listens on. */
+  get port(): number
+  /**
+   * Stops gracefully: no new connections, every connection finishes the commands it sent and
+   * gets their replies, then the log is synced. The store stays open. Stopping twice is fine.
+   */
+  stop(): Promise<void>
+  /**
+   * Resolves once the server has stopped (after `stop()`). Each pending `wait()` holds one
+   * thread of libuv's pool (4 by default) until then.
+   */
+  wait(): Promise<void>
+}
+
 /** A consistent, unchanging view of the store, from `db.snapshot()`. */
 export declare class Snapshot {
   /** The value of `key` as of the snapshot, as a Buffer, or `null`. */
@@ -121,6 +188,31 @@ export declare class Snapshot {
   close(): void
 }
 
+/**
+ * The transaction a `db.transaction()` callback receives. Valid only while the callback runs:
+ * kept and used later, every method throws `ERR_SCALODB_CLOSED`.
+ */
+export declare class Transaction {
+  /** The value of `key` as this transaction sees it (its own writes included), or `null`. */
+  get(key: string | Uint8Array): Buffer | null
+  /** `get`, decoded as UTF-8. */
+  getString(key: string | Uint8Array): string | null
+  /** Whether `key` holds a value as this transaction sees it. */
+  has(key: string | Uint8Array): boolean
+  /** Buffers a put; it is written when the callback returns. */
+  put(key: string | Uint8Array, value: string | Uint8Array): void
+  /** Buffers a delete; it is written when the callback returns. */
+  delete(key: string | Uint8Array): void
+  /**
+   * The entries of a range or prefix as this transaction sees them, as an array (the same
+   * options as `db.scan()`). The whole range counts as read, even past `limit`: a key another
+   * commit adds to it, changes or removes makes this transaction conflict.
+   */
+  scan(options?: ScanOptions | undefined | null): Array<Entry>
+  /** The sequence number of the snapshot this transaction reads. */
+  get sequence(): number
+}
+
 /** A group of writes applied together. `new WriteBatch().put('a', '1').delete('b')`. */
 export declare class WriteBatch {
   constructor()
@@ -132,6 +224,14 @@ export declare class WriteBatch {
   get length(): number
   /** Removes every write, so the batch can be reused. */
   clear(): void
+}
+
+/** What `compareAndSwap` did. */
+export interface CasResult {
+  /** Whether the value was `expected` and is now `newValue`. */
+  swapped: boolean
+  /** The value the key holds when the call returns (`null`: absent). */
+  current: Buffer | null
 }
 
 /** A `[key, value]` pair, as scans yield it. */
@@ -199,6 +299,25 @@ export interface ScanOptions {
   valueEncoding?: 'buffer' | 'utf8'
 }
 
+/** Options of `db.serve()`. Every field is optional. */
+export interface ServeOptions {
+  /**
+   * `host:port` to listen on (default `'127.0.0.1:6379'`); port 0 picks a free port, which
+   * `server.port` then tells.
+   */
+  addr?: string
+  /** Clients connected at once at most (default 1000); one more is refused with an error reply. */
+  maxConns?: number
+  /** The password clients must give with AUTH. Without one, anyone who can connect may. */
+  password?: string
+  /** With no password, accept only clients on this machine (loopback addresses); default true. */
+  protectedMode?: boolean
+  /** Close a client idle for this many milliseconds (default: never). */
+  idleTimeoutMs?: number
+  /** Worker threads of the server (default 0: one per core). */
+  threads?: number
+}
+
 /**
  * Counts and sizes of a store at one moment. Byte and operation counts are numbers (exact up
  * to 2^53).
@@ -235,4 +354,19 @@ export interface Stats {
   tornRecordsTruncated: number
   /** Open snapshots, scans and checkpoints holding old versions. */
   openViews: number
+  /** Keys whose TTL ran out and whose memory the background sweep reclaimed. */
+  expiredKeys: number
+  /** Transactions committed. */
+  transactions: number
+  /** Transaction commits that failed with a conflict (each retry that conflicts counts). */
+  conflicts: number
+}
+
+/** Options of `db.transaction()`. */
+export interface TransactionOptions {
+  /**
+   * How many times the callback runs again after a conflicting commit (default 10) before
+   * `transaction()` throws `ERR_SCALODB_CONFLICT`.
+   */
+  retries?: number
 }

@@ -100,6 +100,13 @@ enum Command {
         /// Accept clients from other machines without a password (protected mode off).
         #[arg(long)]
         no_protected_mode: bool,
+        /// `emulated`: answer CLUSTER SLOTS/SHARDS/NODES/INFO/KEYSLOT as a cluster of one node
+        /// owning every slot, so cluster clients (RedisCluster, ClusterClient) connect.
+        #[arg(long, value_enum, default_value = "off")]
+        cluster_mode: serve::ClusterMode,
+        /// Also listen on this Unix socket (`redis-cli -s PATH`).
+        #[arg(long)]
+        unixsocket: Option<PathBuf>,
     },
 }
 
@@ -193,7 +200,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             db.close()?;
             eprintln!("scalodb: loaded {n} keys");
         }
-        Command::Serve { addr, dir, requirepass, max_conns, sync, no_protected_mode } => {
+        Command::Serve { addr, dir, requirepass, max_conns, sync, no_protected_mode, cluster_mode, unixsocket } => {
             serve::serve(serve::ServeArgs {
                 addr,
                 dir,
@@ -201,6 +208,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 max_conns,
                 sync,
                 protected_mode: !no_protected_mode,
+                cluster_mode,
+                unix_socket: unixsocket,
             })?
         }
         Command::Backup { dir, dest } => match open(&dir) {

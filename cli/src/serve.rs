@@ -7,6 +7,16 @@ use std::time::Duration;
 use scalodb::server::{Server, ServerConfig};
 use scalodb::{Db, Error, Options, SyncMode};
 
+/// Whether the server answers as a Redis Cluster (`--cluster-mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClusterMode {
+    /// Not a cluster: CLUSTER commands fail as in a Redis with cluster support disabled.
+    Off,
+    /// A cluster of one node that owns every slot (0-16383), for cluster-aware clients such as
+    /// redis-py's RedisCluster or go-redis's ClusterClient. Keys are not spread over machines.
+    Emulated,
+}
+
 /// When writes reach stable storage (`--sync`).
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum Sync {
@@ -25,6 +35,8 @@ pub struct ServeArgs {
     pub max_conns: usize,
     pub sync: Sync,
     pub protected_mode: bool,
+    pub cluster_mode: ClusterMode,
+    pub unix_socket: Option<PathBuf>,
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), Error> {
@@ -41,6 +53,8 @@ pub fn serve(args: ServeArgs) -> Result<(), Error> {
         max_conns: args.max_conns,
         password: args.requirepass.clone(),
         protected_mode: args.protected_mode,
+        cluster_emulated: args.cluster_mode == ClusterMode::Emulated,
+        unix_socket: args.unix_socket.clone(),
         ..ServerConfig::default()
     };
     let server = Server::start(db.clone(), config)?;
@@ -49,6 +63,9 @@ pub fn serve(args: ServeArgs) -> Result<(), Error> {
     let auth = if args.requirepass.is_some() { " -a <password>" } else { "" };
     println!("scalodb: serving {} on {addr} (Redis protocol)", args.dir.display());
     println!("scalodb: connect with: redis-cli -h {} -p {}{auth}", addr.ip(), addr.port());
+    if let Some(path) = &args.unix_socket {
+        println!("scalodb: or through the Unix socket: redis-cli -s {}{auth}", path.display());
+    }
     println!("scalodb: stop with Ctrl-C (SIGINT) or SIGTERM");
     server.wait();
     server.stop()?;

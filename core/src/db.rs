@@ -100,6 +100,17 @@ impl Db {
         Ok(())
     }
 
+    /// Commits plain puts (`Op::Put` without expiry) together, atomically, each counted as a
+    /// put. The server commits the plain SETs of one pipeline with it: one log record and one
+    /// trip through the commit lock instead of one per SET.
+    #[cfg(feature = "server")]
+    pub(crate) fn put_ops(&self, ops: &[Op<'_>]) -> Result<()> {
+        let core = self.core();
+        core.commit(ops)?;
+        core.ops.puts.add(ops.len() as u64);
+        Ok(())
+    }
+
     /// Sets `key` to `value`, to expire after `ttl`.
     pub fn put_with_ttl(&self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>, ttl: Duration) -> Result<()> {
         let core = self.core();

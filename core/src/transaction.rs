@@ -35,8 +35,8 @@ type OwnedRange = (Bound<Vec<u8>>, Bound<Vec<u8>>);
 /// ```
 pub struct Transaction {
     view: Arc<ReadView>,
-    /// Buffered writes: `None` deletes.
-    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Buffered writes: `None` deletes; `Some((value, expires_at))`, 0 meaning no expiry.
+    writes: BTreeMap<Vec<u8>, Option<(Vec<u8>, u64)>>,
     reads: BTreeSet<Vec<u8>>,
     ranges: Vec<OwnedRange>,
 }
@@ -50,7 +50,7 @@ impl Transaction {
     pub fn get(&mut self, key: impl AsRef<[u8]>) -> Result<Option<Vec<u8>>> {
         let key = key.as_ref();
         if let Some(w) = self.writes.get(key) {
-            return Ok(w.clone());
+            return Ok(w.as_ref().map(|(v, _)| v.clone()));
         }
         self.reads.insert(key.to_vec());
         let core = &self.view.core;
@@ -59,8 +59,16 @@ impl Transaction {
         Ok(core.get_at(key, self.view.seq, &guard).map(|v| v.value().to_vec()))
     }
 
+    /// Writes `value` under `key` with no time-to-live (an earlier one is cleared).
     pub fn put(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
-        self.writes.insert(key.as_ref().to_vec(), Some(value.as_ref().to_vec()));
+        self.writes.insert(key.as_ref().to_vec(), Some((value.as_ref().to_vec(), 0)));
+    }
+
+    /// Writes `value` under `key`, expiring `ttl` from now (now being this call, not the
+    /// commit). Setting or clearing only the expiry of a key is a write of its value with the new
+    /// expiry: it commits atomically with the transaction's other writes.
+    pub fn put_with_ttl(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>, ttl: std::time::Duration) {
+        self.writes.insert(key.as_ref().to_vec(), Some((value.as_ref().to_vec(), crate::clock::expiry_after(ttl))));
     }
 
     pub fn delete(&mut self, key: impl AsRef<[u8]>) {
@@ -89,7 +97,7 @@ impl Transaction {
         }
         for (k, w) in self.writes.range::<Vec<u8>, _>((lo.clone(), hi.clone())) {
             match w {
-                Some(v) => merged.insert(k.clone(), v.clone()),
+                Some((v, _)) => merged.insert(k.clone(), v.clone()),
                 None => merged.remove(k),
             };
         }
@@ -131,7 +139,7 @@ impl Transaction {
             let ops = writes
                 .into_iter()
                 .map(|(key, w)| match w {
-                    Some(value) => OwnedOp::Put { key, value, expires_at: 0 },
+                    Some((value, expires_at)) => OwnedOp::Put { key, value, expires_at },
                     None => OwnedOp::Delete { key },
                 })
                 .collect();

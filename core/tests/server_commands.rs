@@ -6,7 +6,7 @@ mod server_support;
 use std::time::Duration;
 
 use scalodb::server::ServerConfig;
-use server_support::{start, Client, Reply};
+use server_support::{encode, start, Client, Reply};
 
 fn b(s: &str) -> Reply {
     Reply::bulk(s)
@@ -226,6 +226,23 @@ fn multi_exec_and_watch() {
     assert_eq!(c.cmd(&["MULTI"]).err_text(), "ERR MULTI calls can not be nested");
     assert_eq!(c.cmd(&["EXEC"]), Reply::Array(vec![ok(), Reply::Int(2), ok(), b("2")]));
     assert_eq!(c.cmd(&["TTL", "e"]), Reply::Int(100), "expiries set inside EXEC apply");
+    // Expiries set, kept and cleared inside EXEC commit with the values.
+    assert_eq!(c.cmd(&["SET", "p", "1", "EX", "500"]), ok());
+    assert_eq!(c.cmd(&["SET", "k", "1", "EX", "300"]), ok());
+    assert_eq!(c.cmd(&["MULTI"]), ok());
+    c.cmd(&["EXPIRE", "a", "200"]);
+    c.cmd(&["PERSIST", "p"]);
+    c.cmd(&["INCR", "k"]);
+    c.cmd(&["TTL", "k"]);
+    c.cmd(&["EXPIRE", "missing", "10"]);
+    assert_eq!(
+        c.cmd(&["EXEC"]),
+        Reply::Array(vec![Reply::Int(1), Reply::Int(1), Reply::Int(2), Reply::Int(300), Reply::Int(0)])
+    );
+    assert_eq!(c.cmd(&["TTL", "a"]), Reply::Int(200));
+    assert_eq!(c.cmd(&["TTL", "p"]), Reply::Int(-1));
+    assert_eq!(c.cmd(&["TTL", "k"]), Reply::Int(300), "INCR keeps the expiry");
+    assert_eq!(c.cmd(&["GET", "a"]), b("2"), "EXPIRE in EXEC keeps the value");
     assert_eq!(c.cmd(&["EXEC"]).err_text(), "ERR EXEC without MULTI");
     assert_eq!(c.cmd(&["DISCARD"]).err_text(), "ERR DISCARD without MULTI");
 
@@ -308,4 +325,107 @@ fn pipelined_requests_are_answered_in_order() {
         assert_eq!(c.read(), Some(ok()));
         assert_eq!(c.read(), Some(b(&i.to_string())));
     }
+}
+
+#[test]
+fn pipelined_sets_commit_together_yet_answer_as_if_alone() {
+    use scalodb::{Db, Options};
+    let db = Db::memory_with(Options { max_value_size: 1000, ..Options::default() }).unwrap();
+    let server = server_support::start_on(db.clone(), ServerConfig::default());
+    let mut c = Client::connect(server.local_addr());
+    let before = db.stats().unwrap();
+    // Runs of plain SETs (longer than one batch), broken by reads of the keys just set, an
+    // INCR, a SET with options, and an oversize value that makes its batch fail.
+    let mut req = Vec::new();
+    let mut want = Vec::new();
+    for i in 0..600 {
+        req.extend(server_support::encode(&[b"SET", format!("p{i}").as_bytes(), format!("{i}").as_bytes()]));
+        want.push(ok());
+        if i % 97 == 0 {
+            req.extend(server_support::encode(&[b"GET", format!("p{i}").as_bytes()]));
+            want.push(b(&i.to_string()));
+        }
+        if i == 300 {
+            req.extend(server_support::encode(&[b"set", b"big", &[b'x'; 2000]]));
+            want.push(Reply::Error(String::new()));
+            req.extend(server_support::encode(&[b"INCR", b"p300"]));
+            want.push(Reply::Int(301));
+            req.extend(server_support::encode(&[b"SET", b"t", b"1", b"EX", b"100"]));
+            want.push(ok());
+        }
+    }
+    c.send_raw(&req).unwrap();
+    for (i, w) in want.iter().enumerate() {
+        let got = c.read().unwrap();
+        match w {
+            Reply::Error(_) => assert!(got.err_text().starts_with("ERR"), "reply {i}: {got:?}"),
+            w => assert_eq!(&got, w, "reply {i}"),
+        }
+    }
+    assert_eq!(c.cmd(&["GET", "p599"]), b("599"));
+    assert_eq!(c.cmd(&["GET", "p300"]), b("301"));
+    assert_eq!(c.cmd(&["EXISTS", "big"]), Reply::Int(0));
+    assert_eq!(c.cmd(&["TTL", "t"]), Reply::Int(100));
+    assert_eq!(db.stats().unwrap().keys, before.keys + 601);
+}
+
+#[test]
+fn client_kill_reply_and_reset() {
+    let server = start(ServerConfig { password: Some("pw".into()), ..ServerConfig::default() });
+    let addr = server.local_addr();
+    let mut c = Client::connect(addr);
+    assert_eq!(c.cmd(&["AUTH", "pw"]), ok());
+    let mut victim = Client::connect(addr);
+    assert_eq!(victim.cmd(&["AUTH", "pw"]), ok());
+    let Reply::Int(victim_id) = victim.cmd(&["CLIENT", "ID"]) else { panic!() };
+
+    // CLIENT KILL by id closes that connection and only that one.
+    assert_eq!(c.cmd(&["CLIENT", "KILL", "ID", &victim_id.to_string()]), Reply::Int(1));
+    assert!(victim.closed_by_server(), "the killed client is disconnected");
+    assert_eq!(c.cmd(&["CLIENT", "KILL", "ID", &victim_id.to_string()]), Reply::Int(0));
+    // SKIPME yes (the default) spares the caller; the old form names an address.
+    assert_eq!(c.cmd(&["CLIENT", "KILL", "MAXAGE", "0"]), Reply::Int(0));
+    assert_eq!(c.cmd(&["CLIENT", "KILL", "10.9.9.9:1"]).err_text(), "ERR No such client");
+    let mut other = Client::connect(addr);
+    assert_eq!(other.cmd(&["AUTH", "pw"]), ok());
+    let Reply::Bulk(info) = other.cmd(&["CLIENT", "INFO"]) else { panic!() };
+    let info = String::from_utf8(info).unwrap();
+    let other_addr = info.split_whitespace().find_map(|f| f.strip_prefix("addr=")).unwrap().to_string();
+    assert_eq!(c.cmd(&["CLIENT", "KILL", &other_addr]), ok());
+    assert!(other.closed_by_server());
+    assert_eq!(c.cmd(&["CLIENT", "KILL", "ID", "1", "SKIPME"]).err_text(), "ERR syntax error");
+
+    // CLIENT REPLY: OFF drops replies until ON; SKIP drops only the next one.
+    c.send_raw(&encode(&[b"CLIENT", b"REPLY", b"OFF"])).unwrap();
+    c.send_raw(&encode(&[b"SET", b"r", b"1"])).unwrap();
+    c.send_raw(&encode(&[b"GET", b"r"])).unwrap();
+    assert_eq!(c.cmd(&["CLIENT", "REPLY", "ON"]), ok());
+    c.send_raw(&encode(&[b"CLIENT", b"REPLY", b"SKIP"])).unwrap();
+    c.send_raw(&encode(&[b"INCR", b"r"])).unwrap();
+    assert_eq!(c.cmd(&["GET", "r"]), b("2"), "commands ran while their replies were dropped");
+
+    // RESET ends MULTI and deauthenticates.
+    assert_eq!(c.cmd(&["MULTI"]), ok());
+    assert_eq!(c.cmd(&["SET", "q", "1"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["RESET"]), Reply::Simple("RESET".into()));
+    assert_eq!(c.cmd(&["GET", "r"]).err_text(), "NOAUTH Authentication required.");
+    assert_eq!(c.cmd(&["AUTH", "pw"]), ok());
+    assert_eq!(c.cmd(&["EXEC"]).err_text(), "ERR EXEC without MULTI");
+    assert_eq!(c.cmd(&["EXISTS", "q"]), Reply::Int(0), "the queued SET was discarded");
+}
+
+#[test]
+fn command_getkeys_follows_the_table() {
+    let server = start(ServerConfig::default());
+    let mut c = Client::connect(server.local_addr());
+    assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "SET", "k", "v", "EX", "10"]), Reply::Array(vec![b("k")]));
+    assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"]), Reply::Array(vec![b("a"), b("b")]));
+    assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "DEL", "x", "y", "z"]), Reply::Array(vec![b("x"), b("y"), b("z")]));
+    assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "RENAME", "from", "to"]), Reply::Array(vec![b("from"), b("to")]));
+    assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "PING"]).err_text(), "ERR The command has no key arguments");
+    assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "NOPE", "k"]).err_text(), "ERR Invalid command specified");
+    assert_eq!(
+        c.cmd(&["COMMAND", "GETKEYS", "GET"]).err_text(),
+        "ERR Invalid number of arguments specified for command"
+    );
 }

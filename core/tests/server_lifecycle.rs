@@ -75,3 +75,53 @@ fn the_handle_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<scalodb::server::ServerHandle>();
 }
+
+#[test]
+fn serves_a_unix_socket_and_cleans_it_up() {
+    use std::io::{Read, Write};
+    use std::os::unix::net::{UnixListener, UnixStream};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scalodb.sock");
+    // A socket file left by a killed server (nobody listens on it) is replaced.
+    drop(UnixListener::bind(&path).unwrap());
+    assert!(path.exists());
+    let config = ServerConfig { addr: "127.0.0.1:0".into(), unix_socket: Some(path.clone()), ..Default::default() };
+    let db = Db::memory();
+    let server = Server::start(db.clone(), config.clone()).unwrap();
+
+    let mut s = UnixStream::connect(&path).unwrap();
+    s.write_all(b"*3\r\n$3\r\nSET\r\n$1\r\nu\r\n$2\r\nv1\r\nPING\r\n").unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 64];
+    while got.len() < 12 {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "the server closed the Unix connection");
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(&got[..], b"+OK\r\n+PONG\r\n");
+    assert_eq!(db.get("u").unwrap().as_deref(), Some(&b"v1"[..]));
+    // TCP still works beside it, and a second server cannot take a live socket.
+    let mut c = Client::connect(server.local_addr());
+    assert_eq!(c.cmd(&["GET", "u"]), Reply::bulk("v1"));
+    let err = Server::start(Db::memory(), config).err().expect("the socket is in use");
+    assert!(err.to_string().contains("scalodb.sock"), "{err}");
+
+    drop(s);
+    server.stop().unwrap();
+    assert!(!path.exists(), "stop removes the socket file");
+
+    // A path that is not a socket is never removed.
+    std::fs::write(&path, b"data").unwrap();
+    let config = ServerConfig { addr: "127.0.0.1:0".into(), unix_socket: Some(path.clone()), ..Default::default() };
+    let err = Server::start(Db::memory(), config).err().expect("a regular file is refused");
+    assert!(err.to_string().contains("not a socket"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"data");
+}
+
+#[test]
+fn a_closed_store_cannot_be_served() {
+    let db = Db::memory();
+    db.close().unwrap();
+    let err = Server::start(db, ServerConfig { addr: "127.0.0.1:0".into(), ..Default::default() }).err();
+    assert!(matches!(err, Some(scalodb::Error::Closed)), "{err:?}");
+}

@@ -179,3 +179,34 @@ fn clear_deletes_everything_atomically_and_contains_sees_it() {
     assert_eq!(db.iter().unwrap().count(), 0);
     assert_eq!(snap.iter().unwrap().count(), 100, "a snapshot taken before still sees everything");
 }
+
+#[test]
+fn expiries_written_in_a_transaction_commit_with_it_and_survive_reopen() {
+    use scalodb::Ttl;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = Db::open(dir.path()).unwrap();
+        db.put("short", "v").unwrap();
+        let mut tx = db.begin().unwrap();
+        tx.put_with_ttl("session", "s1", Duration::from_secs(100));
+        tx.put_with_ttl("short", "v", Duration::from_millis(150));
+        tx.put("plain", "p");
+        // Nothing is visible, expiry included, before the commit.
+        assert_eq!(db.ttl("session").unwrap(), Ttl::Missing);
+        assert_eq!(db.ttl("short").unwrap(), Ttl::Forever);
+        assert_eq!(tx.get("session").unwrap().as_deref(), Some(&b"s1"[..]));
+        tx.commit().unwrap();
+        match db.ttl("session").unwrap() {
+            Ttl::Remaining(d) => assert!(d > Duration::from_secs(98) && d <= Duration::from_secs(100), "{d:?}"),
+            other => panic!("session ttl {other:?}"),
+        }
+        assert_eq!(db.ttl("plain").unwrap(), Ttl::Forever);
+        db.close().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let db = Db::open(dir.path()).unwrap();
+    assert!(matches!(db.ttl("session").unwrap(), Ttl::Remaining(_)), "the expiry was logged with the value");
+    assert_eq!(db.get("short").unwrap(), None, "the short expiry passed while the store was closed");
+    assert_eq!(db.get("plain").unwrap().as_deref(), Some(&b"p"[..]));
+}

@@ -8,7 +8,8 @@ PYTHON=${PYTHON:-python3}
 
 DATA="$WORK/data"
 rm -rf "$DATA"
-start_scalodb "$DATA"
+SOCK="$WORK/scalodb.sock"
+start_scalodb "$DATA" --unixsocket "$SOCK"
 trap 'kill -KILL $SCALODB_PID 2>/dev/null || true' EXIT
 CLI=(redis-cli -h 127.0.0.1 -p "$SCALODB_PORT")
 failures=0
@@ -40,6 +41,8 @@ expect "ERR wrong number of arguments for 'get' command" GET
 expect "ERR DB index is out of range" SELECT 3
 expect "$(printf 'counter\ngreeting\nsession')" KEYS '*'
 expect "3" DBSIZE
+got=$(redis-cli -s "$SOCK" GET greeting 2>&1)
+[ "$got" = "hello!" ] || { echo "FAIL: redis-cli -s over the Unix socket: $got"; failures=$((failures + 1)); }
 printf 'MULTI\nINCR c2\nINCR c2\nEXEC\n' | "${CLI[@]}" >"$WORK/multi.out"
 if [ "$(cat "$WORK/multi.out")" != "$(printf 'OK\nQUEUED\nQUEUED\n1\n2')" ]; then
   echo "FAIL: MULTI/EXEC through redis-cli"; cat "$WORK/multi.out"; failures=$((failures + 1))

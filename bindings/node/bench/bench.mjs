@@ -2,6 +2,15 @@
 // and a plain Map, in one process, printed as operations per second and as ratios to scalodb.
 // Each contender uses its fastest idiomatic API: scalodb and lmdb sync calls, lmdb's batched
 // async put, classic-level's batch() and getMany() in chunks (its per-call API is async only).
+// Every get returns a fresh Buffer the caller owns (lmdb's getBinary, not its getBinaryFast,
+// whose Buffer the next read overwrites).
+//
+// Durability, so that puts compare like with like: scalodb runs with its default
+// `sync: 'interval'` (each put is in the OS page cache when it returns, so it survives a killed
+// process; a background fsync every second). lmdb-js runs with its defaults: puts are gathered
+// into transactions committed on another thread, each written and then fsynced (overlappingSync),
+// so it is at least as durable; the time counted ends when the last put's commit has resolved.
+// classic-level writes each batch to its log without fsync (LevelDB's default sync: false).
 //
 // Usage: node bench.mjs [N]   (or BENCH_N=...). A contender that cannot be loaded is skipped,
 // with the reason printed.
@@ -47,7 +56,7 @@ const contenders = {
       for (const i of order) check(db.get(keys[i]), i);
     });
     db.close();
-    return { put, get, how: 'put()/get(), sync, default durability (each write reaches the OS)' };
+    return { put, get, how: "put()/get() sync calls, sync: 'interval'" };
   },
   async lmdb() {
     const { open } = require('lmdb');
@@ -61,7 +70,7 @@ const contenders = {
       for (const i of order) check(db.getBinary(keys[i]), i);
     });
     await db.close();
-    return { put, get, how: 'put() batched async transactions, getBinary() sync' };
+    return { put, get, how: 'put() batched async transactions (fsynced), getBinary() sync' };
   },
   async 'classic-level'() {
     const { ClassicLevel } = require('classic-level');

@@ -1,6 +1,17 @@
 // A TypeScript program over the package's typings; `npm run typecheck` (part of the tests)
 // compiles it with `tsc --noEmit`, so a change that breaks the declared API fails the tests.
-import { open, WriteBatch, type DB, type Entry, type OpenOptions, type ScanOptions, type Stats } from '../index.js';
+import {
+  open,
+  WriteBatch,
+  type CasResult,
+  type DB,
+  type Entry,
+  type OpenOptions,
+  type ScanOptions,
+  type Server,
+  type Stats,
+  type Transaction,
+} from '../index.js';
 
 const options: OpenOptions = { sync: 'interval', syncIntervalMs: 200, maxValueSize: 1 << 20 };
 
@@ -29,6 +40,27 @@ async function main(dir: string): Promise<void> {
   const firstKeys = [...snap.scan({ limit: 2 })].map(([key]) => key.toString());
   snap.close();
 
+  const expired: boolean = db.expire('user:1', 5_000);
+  const persisted: boolean = db.persist('user:1');
+  const left: number | null = db.ttl('user:1');
+  const cas: CasResult = db.compareAndSwap('n', null, '1');
+  const current: Buffer | null = cas.current;
+  const added: boolean = db.putIfAbsent('n', '2');
+  const n: number = db.increment('n', 2);
+  console.log(expired, persisted, left, cas.swapped, current, added, n);
+
+  const total: number = db.transaction((tx: Transaction) => {
+    const a = Number(tx.getString('a') ?? '0');
+    tx.put('a', String(a + 1));
+    tx.delete('b');
+    return tx.scan({ prefix: 'a', valueEncoding: 'utf8' }).length + a;
+  }, { retries: 3 });
+  await db.backup(`${dir}-backup`);
+  const server: Server = db.serve({ addr: '127.0.0.1:0', maxConns: 10, password: 'pw', idleTimeoutMs: 60_000 });
+  console.log(total, server.address, server.port);
+  await server.stop();
+  await server.wait();
+
   const stats: Stats = db.stats();
   console.log(deleted, entries.length, seq, firstKeys, stats.keys, stats.walBytes);
   await db.checkpointAsync();
@@ -55,5 +87,13 @@ function misuse(db: DB): void {
   db.scan({ keyEncoding: 'hex' });
   // @ts-expect-error write takes a WriteBatch
   db.write([]);
+  // @ts-expect-error the transaction's result type is what the callback returns
+  const s: string = db.transaction(() => 1);
+  // @ts-expect-error ttl() may be null (absent key)
+  const ms: number = db.ttl('k');
+  // @ts-expect-error serve takes an options object
+  db.serve('127.0.0.1:0');
+  void s;
+  void ms;
 }
 void misuse;

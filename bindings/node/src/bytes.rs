@@ -1,5 +1,6 @@
 //! Keys and values crossing from JavaScript: a `string` (stored as its UTF-8 bytes), a `Buffer` or
-//! any `Uint8Array`. And back: bytes become a `Buffer` (a copy) or a `string` (UTF-8 decoded).
+//! any `Uint8Array`. And back: bytes become a `Buffer` (a copy; see `slab.rs` for small ones) or a
+//! `string` (UTF-8 decoded).
 //!
 //! The conversion is done with raw napi calls rather than napi-rs's `Either<String, Buffer>`
 //! because `get`/`put` are the hot path: short strings are copied into a stack buffer (no heap
@@ -12,6 +13,7 @@ use napi::bindgen_prelude::*;
 use napi::{sys, JsValue};
 
 use crate::error::{internal, invalid, Result};
+use crate::slab::{shared_buffer, SHARED_MAX};
 
 /// Strings whose UTF-8 form fits here are converted without allocating.
 const INLINE: usize = 256;
@@ -101,6 +103,19 @@ pub fn bytes_of<'a>(value: &Unknown<'a>, what: &str) -> Result<Bytes<'a>> {
     Err(invalid(format!("{what} must be a string, a Buffer or a Uint8Array")))
 }
 
+/// Like [`bytes_of`], but `null` and `undefined` read as `None` (an absent value, as in
+/// `compareAndSwap`).
+pub fn optional_bytes<'a>(value: &Unknown<'a>, what: &str) -> Result<Option<Bytes<'a>>> {
+    let env = value.value().env;
+    let mut kind = 0;
+    // SAFETY: `env` and the value come from a live napi callback; `kind` is a valid out pointer.
+    check(unsafe { sys::napi_typeof(env, value.raw(), &mut kind) }, "typeof")?;
+    if kind == sys::ValueType::napi_null || kind == sys::ValueType::napi_undefined {
+        return Ok(None);
+    }
+    bytes_of(value, what).map(Some)
+}
+
 fn string_bytes<'a>(env: sys::napi_env, raw: sys::napi_value) -> Result<Bytes<'a>> {
     let mut buf = [0u8; INLINE];
     let mut written = 0usize;
@@ -167,8 +182,10 @@ impl TypeName for Blob {
 impl ToNapiValue for Blob {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
         match val.encoding {
-            // A copy rather than handing over the Vec: for the small values typical of a key-value
-            // store, one memcpy is cheaper than an external buffer and its finalizer.
+            // SAFETY: `env` is the live environment napi-rs passed in, on this thread.
+            Encoding::Buffer if val.bytes.len() <= SHARED_MAX => unsafe { shared_buffer(env, &val.bytes) },
+            // A copy rather than handing over the Vec: one memcpy is cheaper than an external
+            // buffer and its finalizer.
             Encoding::Buffer => {
                 let slice = BufferSlice::copy_from(&Env::from_raw(env), &val.bytes)?;
                 // SAFETY: `env` is the live environment napi-rs passed in.

@@ -64,7 +64,8 @@ impl<T> OrThrow<T> for scalodb::Result<T> {
 
 /// Background tasks (`*Async` methods) can only reject with a `napi::Error<Status>`, whose code
 /// would be a napi status name. So the rejection is built as a JavaScript error object with our
-/// code first, and handed to napi-rs as that object.
+/// code first, and handed to napi-rs as that object. (Also how `transaction()`, which returns a
+/// `napi::Error<Status>` to rethrow its callback's errors, throws its own.)
 pub fn rejection(env: &Env, e: Error<Code>) -> napi::Error {
     let object = JsError::from(e).into_unknown(*env);
     napi::Error::from(object)

@@ -1,11 +1,14 @@
 //! The Node.js binding of ScaloDB, built with napi-rs. The JavaScript API (`open`, `DB`,
-//! `Snapshot`, `Scan`, `WriteBatch`) is defined here; napi-rs generates the loader (`index.js`)
-//! and the typings (`index.d.ts`) from these declarations. The binding adds no database logic:
-//! every method is one call into the `scalodb` crate plus conversion of arguments and errors.
+//! `Snapshot`, `Scan`, `WriteBatch`, `Transaction`, `Server`) is defined here; napi-rs generates
+//! the loader (`index.js`) and the typings (`index.d.ts`) from these declarations. The binding
+//! adds no database logic: every method is one call into the `scalodb` crate plus conversion of
+//! arguments and errors (the retry loop of `transaction()` calls back into JavaScript, so it
+//! lives in `transaction.rs`).
 
 // napi-derive records each background task's result type while expanding its `impl Task`, and
 // looks it up when expanding a method that returns the task: so the task modules come first.
 mod scan;
+mod server;
 mod tasks;
 
 mod batch;
@@ -13,8 +16,10 @@ mod bytes;
 mod db;
 mod error;
 mod options;
+mod slab;
 mod snapshot;
 mod stats;
+mod transaction;
 
 use napi_derive::napi;
 

@@ -84,13 +84,20 @@ pub struct PutOptions {
     pub ttl: Option<f64>,
 }
 
+/// A JavaScript number of milliseconds (named `name` in errors) as a duration.
+pub fn millis(name: &str, ms: f64) -> Result<Duration> {
+    // The range also rules out NaN and infinities, and keeps `from_secs_f64` from panicking on
+    // huge values (1e19 ms is some 300 million years, past any expiry the engine can store).
+    if (0.0..1e19).contains(&ms) {
+        Ok(Duration::from_secs_f64(ms / 1000.0))
+    } else {
+        Err(invalid(format!("{name} must be a non-negative number of milliseconds, not {ms}")))
+    }
+}
+
 /// The TTL of `options`, if one was given.
 pub fn ttl_of(options: &Option<PutOptions>) -> Result<Option<Duration>> {
-    match options.as_ref().and_then(|o| o.ttl) {
-        None => Ok(None),
-        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(Duration::from_secs_f64(ms / 1000.0))),
-        Some(ms) => Err(invalid(format!("ttl must be a non-negative number of milliseconds, not {ms}"))),
-    }
+    options.as_ref().and_then(|o| o.ttl).map(|ms| millis("ttl", ms)).transpose()
 }
 
 /// Options of `scan()`, `scanAsync()` and `Snapshot#scan()`. Give either `prefix` or range bounds

@@ -76,6 +76,28 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The plan run inside a transaction, which reads its whole range at once (and records it,
+    /// so that any change to the range by another commit is a conflict: the limit bounds what is
+    /// returned, not what counts as read).
+    pub fn run_in(&self, tx: &mut scalodb::Transaction) -> scalodb::Result<Vec<Entry>> {
+        let mut entries = match &self.range {
+            Range::Prefix(p) => tx.scan_prefix(p)?,
+            Range::Bounds(lo, hi) => tx.scan((lo.clone(), hi.clone()))?,
+        };
+        if self.reverse {
+            entries.reverse();
+        }
+        if let Some(limit) = self.limit {
+            entries.truncate(limit as usize);
+        }
+        Ok(entries
+            .into_iter()
+            .map(|(k, v)| Entry(Blob { bytes: k, encoding: self.keys }, Blob { bytes: v, encoding: self.values }))
+            .collect())
+    }
+}
+
 /// Where a scan reads from: the live store or a snapshot.
 pub enum Source<'a> {
     Db(&'a Db),

@@ -37,6 +37,12 @@ pub struct Stats {
     pub torn_records_truncated: f64,
     /// Open snapshots, scans and checkpoints holding old versions.
     pub open_views: f64,
+    /// Keys whose TTL ran out and whose memory the background sweep reclaimed.
+    pub expired_keys: f64,
+    /// Transactions committed.
+    pub transactions: f64,
+    /// Transaction commits that failed with a conflict (each retry that conflicts counts).
+    pub conflicts: f64,
 }
 
 impl From<scalodb::Stats> for Stats {
@@ -60,6 +66,9 @@ impl From<scalodb::Stats> for Stats {
             fsyncs: s.fsyncs as f64,
             torn_records_truncated: s.torn_records_truncated as f64,
             open_views: s.open_views as f64,
+            expired_keys: s.expired_keys as f64,
+            transactions: s.transactions as f64,
+            conflicts: s.conflicts as f64,
         }
     }
 }

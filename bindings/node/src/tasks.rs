@@ -1,7 +1,8 @@
 //! The work behind the `*Async` methods: each runs one blocking engine call on the libuv thread
-//! pool (so an fsync with `sync: 'always'`, a checkpoint or a close never stalls the event loop)
-//! and settles a Promise with the result, rejecting with an `ERR_SCALODB_*` error.
+//! pool (so an fsync with `sync: 'always'`, a checkpoint, a backup or a close never stalls the
+//! event loop) and settles a Promise with the result, rejecting with an `ERR_SCALODB_*` error.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use napi::bindgen_prelude::*;
@@ -15,6 +16,7 @@ pub enum Job {
     Put { key: Vec<u8>, value: Vec<u8>, ttl: Option<Duration> },
     Delete { key: Vec<u8> },
     Write(WriteBatch),
+    Backup(PathBuf),
     Checkpoint,
     Sync,
     Close,
@@ -44,6 +46,7 @@ impl Task for VoidTask {
             Job::Put { key, value, ttl: Some(ttl) } => db.put_with_ttl(key, value, ttl),
             Job::Delete { key } => db.delete(key).map(|_| ()),
             Job::Write(batch) => db.write(batch),
+            Job::Backup(dest) => db.backup(dest),
             Job::Checkpoint => db.checkpoint(),
             Job::Sync => db.sync(),
             Job::Close => db.close(),

@@ -299,3 +299,43 @@ test('open options reach the engine', () => {
   db.close();
   throwsCode(() => open(tempDir(), { walSegmentSize: 100 }), 'ERR_SCALODB_INVALID_ARGUMENT');
 });
+
+test('Buffers returned for small values stay intact while later reads share their slab', () => {
+  const db = open();
+  const values = [];
+  for (let i = 0; i < 3000; i++) {
+    const value = Buffer.alloc(1 + (i % 200), i % 251);
+    db.put(`k${i}`, value);
+    values.push(value);
+  }
+  // Enough reads to fill many 8 KiB slabs; every Buffer keeps its own bytes.
+  const got = values.map((_, i) => db.get(`k${i}`));
+  got.forEach((buf, i) => {
+    assert.ok(Buffer.isBuffer(buf));
+    assert.deepEqual(buf, values[i]);
+  });
+  // Writing into one returned Buffer changes neither the store nor the others.
+  got[0].fill(7);
+  assert.deepEqual(db.get('k0'), values[0]);
+  assert.deepEqual(got[1], values[1]);
+  // A value past the shared size gets a Buffer of its own.
+  const big = Buffer.alloc(5000, 3);
+  db.put('big', big);
+  assert.deepEqual(db.get('big'), big);
+  db.close();
+});
+
+test('reads go on correctly after a returned Buffer\'s memory is transferred away', () => {
+  const db = open();
+  db.put('a', 'first');
+  db.put('b', 'second');
+  const a = db.get('a');
+  // Transferring the ArrayBuffer behind `a` detaches it (and the slab it is part of).
+  const moved = structuredClone(a.buffer, { transfer: [a.buffer] });
+  assert.equal(a.length, 0);
+  assert.ok(moved.byteLength >= 5);
+  assert.equal(db.get('b').toString(), 'second');
+  assert.equal(db.get('a').toString(), 'first');
+  for (const [k, v] of db.scan({ keyEncoding: 'utf8' })) assert.equal(v.toString(), k === 'a' ? 'first' : 'second');
+  db.close();
+});

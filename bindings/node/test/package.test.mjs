@@ -52,6 +52,6 @@ test('npm pack, install in a fresh project, use from CommonJS and ESM', () => {
   assert.deepEqual(JSON.parse(run('use.cjs', path.join(work, 'db-cjs'))), [['lang', 'cjs']]);
   assert.deepEqual(JSON.parse(run('use.mjs', path.join(work, 'db-esm'))), {
     lang: 'esm',
-    exports: 'DB,Database,Scan,Snapshot,WriteBatch,open',
+    exports: 'DB,Database,Scan,Server,Snapshot,Transaction,WriteBatch,open',
   });
 });

@@ -64,6 +64,13 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Worker threads of the server's runtime (0: one per available core).
     pub threads: usize,
+    /// Answer as a Redis Cluster of one node that owns every slot (CLUSTER SLOTS, SHARDS, NODES,
+    /// INFO, KEYSLOT), so cluster-aware clients connect (default false). When false, CLUSTER
+    /// commands fail as in a Redis with cluster support disabled.
+    pub cluster_emulated: bool,
+    /// Also listen on this Unix socket (default none). Its clients count as local for protected
+    /// mode; a stale socket file left by a killed server is replaced, a live one is an error.
+    pub unix_socket: Option<std::path::PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -76,6 +83,8 @@ impl Default for ServerConfig {
             idle_timeout: None,
             limits: Limits::default(),
             threads: 0,
+            cluster_emulated: false,
+            unix_socket: None,
         }
     }
 }

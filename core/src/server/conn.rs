@@ -17,8 +17,9 @@ use tokio::sync::watch;
 
 use super::commands::{args::Args, execute};
 use super::resp::{Out, ParseLimits, Parser};
-use super::session::Session;
+use super::session::{ReplyMode, Session};
 use super::state::{ClientMeta, Shared};
+use crate::wal::ops::Op;
 
 /// Room made in the read buffer before each read.
 const READ_CHUNK: usize = 16 * 1024;
@@ -26,26 +27,36 @@ const READ_CHUNK: usize = 16 * 1024;
 const FLUSH_AT: usize = 64 * 1024;
 /// Buffers grown past this by one big request are shrunk back when the client goes quiet.
 const KEEP_CAPACITY: usize = 1024 * 1024;
+/// Plain SETs of one pipeline committed together at most (bounds the log record and the wait
+/// of the first SET's reply).
+const MAX_SET_BATCH: usize = 256;
 /// How long replies may take to drain once the server is stopping.
 const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// Serves one client until it disconnects, breaks the protocol, idles too long or the server
 /// stops.
-pub async fn serve<S>(stream: S, peer: SocketAddr, shared: Arc<Shared>, shutdown: watch::Receiver<bool>)
-where
+pub async fn serve<S>(
+    stream: S,
+    peer: SocketAddr,
+    laddr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let id = shared.next_client_id.fetch_add(1, Ordering::Relaxed);
     let meta = Arc::new(ClientMeta {
         id,
         addr: peer,
-        laddr: shared.local_addr,
+        laddr,
         created: std::time::Instant::now(),
         name: Default::default(),
         lib_name: Default::default(),
         lib_ver: Default::default(),
         last_active_ms: Default::default(),
         resp3: Default::default(),
+        killed: Default::default(),
+        kill: Default::default(),
     });
     shared.clients.lock().insert(id, meta.clone());
     let authenticated = shared.config.password.is_none();
@@ -84,15 +95,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         let mut start = 0;
         let mut parser = Parser::new();
         let mut out = Out::new();
+        // Absolute spans (name, key, value) in `buf` of plain SETs not yet committed.
+        let mut sets: Vec<[(usize, usize); 3]> = Vec::new();
         loop {
             let mut commands = 0;
             loop {
                 let lim = if self.session.authenticated { &full } else { &unauth };
                 match parser.parse(&buf[start..], lim) {
                     Ok(Some(n)) => {
-                        if !parser.args().is_empty() {
-                            let args = Args::Spans { buf: &buf[start..], spans: parser.args() };
-                            execute(&shared, &mut self.session, args, &mut out);
+                        let spans = parser.args();
+                        if self.is_plain_set(&buf[start..], spans) {
+                            let abs = |i: usize| (start + spans[i].0, start + spans[i].1);
+                            sets.push([abs(0), abs(1), abs(2)]);
+                            if sets.len() >= MAX_SET_BATCH {
+                                self.commit_sets(&buf, &mut sets, &mut out);
+                            }
+                            commands += 1;
+                        } else if !spans.is_empty() {
+                            self.commit_sets(&buf, &mut sets, &mut out);
+                            self.run_one(Args::Spans { buf: &buf[start..], spans }, &mut out);
                             commands += 1;
                         }
                         start += n;
@@ -100,7 +121,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                             // Like Redis's client-output-buffer-limit: drop the client.
                             return Err(io::Error::other("output buffer limit reached"));
                         }
-                        if self.session.quit {
+                        if self.session.quit || self.session.meta.killed.load(Ordering::Acquire) {
+                            self.commit_sets(&buf, &mut sets, &mut out);
                             return self.flush(&mut out, idle).await;
                         }
                         if out.buf.len() >= FLUSH_AT {
@@ -109,11 +131,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                     }
                     Ok(None) => break,
                     Err(e) => {
+                        self.commit_sets(&buf, &mut sets, &mut out);
                         out.error(&e.0);
                         return self.flush(&mut out, idle).await;
                     }
                 }
             }
+            self.commit_sets(&buf, &mut sets, &mut out);
             Shared::add(&shared.total_commands, commands);
             self.flush(&mut out, idle).await?;
             if *self.shutdown.borrow() {
@@ -137,6 +161,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 biased;
                 r = read_some(&mut self.stream, &mut buf, idle) => r?,
                 _ = self.shutdown.changed() => return Ok(()),
+                _ = self.session.meta.kill.notified() => return Ok(()),
             };
             if n == 0 {
                 return Ok(());
@@ -144,6 +169,55 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             let ms = self.session.meta.created.elapsed().as_millis() as u64;
             self.session.meta.last_active_ms.store(ms, Ordering::Relaxed);
         }
+    }
+
+    /// Runs one request and applies CLIENT REPLY to its reply.
+    fn run_one(&mut self, args: Args<'_>, out: &mut Out) {
+        let (mark, mode) = (out.buf.len(), self.session.reply);
+        execute(&self.shared, &mut self.session, args, out);
+        match (mode, self.session.reply) {
+            (ReplyMode::On, _) | (ReplyMode::Off, ReplyMode::On) => {}
+            (ReplyMode::Off, _) => out.buf.truncate(mark),
+            (ReplyMode::SkipNext, after) => {
+                out.buf.truncate(mark);
+                if after == ReplyMode::SkipNext {
+                    self.session.reply = ReplyMode::On;
+                }
+            }
+        }
+    }
+
+    /// A `SET key value` with no options, outside MULTI, from an authenticated client with
+    /// replies on: it can join the pipeline's batch of SETs.
+    fn is_plain_set(&self, buf: &[u8], spans: &[(usize, usize)]) -> bool {
+        spans.len() == 3
+            && buf[spans[0].0..spans[0].1].eq_ignore_ascii_case(b"set")
+            && self.session.authenticated
+            && self.session.multi.is_none()
+            && self.session.reply == ReplyMode::On
+    }
+
+    /// Commits the pending plain SETs as one atomic batch and answers each, in order. If the
+    /// batch fails (a full disk, a memory limit, an oversize key...), each SET runs on its own
+    /// instead, so each gets exactly the reply it would have had alone.
+    fn commit_sets(&mut self, buf: &[u8], sets: &mut Vec<[(usize, usize); 3]>, out: &mut Out) {
+        if sets.is_empty() {
+            return;
+        }
+        let ops: Vec<Op<'_>> = sets
+            .iter()
+            .map(|s| Op::Put { key: &buf[s[1].0..s[1].1], value: &buf[s[2].0..s[2].1], expires_at: 0 })
+            .collect();
+        if self.shared.db.put_ops(&ops).is_ok() {
+            for _ in 0..sets.len() {
+                out.ok();
+            }
+        } else {
+            for s in sets.iter() {
+                self.run_one(Args::Spans { buf, spans: s }, out);
+            }
+        }
+        sets.clear();
     }
 
     /// Writes every pending reply. While the server stops, a client that does not read gets
@@ -162,6 +236,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                     r = with_timeout(limit, write) => r?,
                     // Stopping: go round again with the grace period as the limit.
                     _ = self.shutdown.changed() => continue,
+                    // CLIENT KILL of a client that does not read its replies.
+                    _ = self.session.meta.kill.notified() => return Err(io::Error::other("killed by CLIENT KILL")),
                 }
             };
             if n == 0 {

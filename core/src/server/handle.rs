@@ -7,7 +7,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, UnixListener};
 use tokio::runtime::Runtime;
 use tokio::sync::{mpsc, watch};
 
@@ -59,6 +59,8 @@ impl Server {
         if config.max_conns == 0 {
             return Err(Error::InvalidArgument("max_conns must be at least 1".into()));
         }
+        // Serving a closed store would answer every command with an error: refuse to start.
+        db.core().check_open()?;
         let listener = std::net::TcpListener::bind(&config.addr)
             .map_err(|e| io_err(&format!("binding the server to {}", config.addr), e))?;
         listener.set_nonblocking(true).map_err(|e| io_err("configuring the listening socket", e))?;
@@ -73,16 +75,26 @@ impl Server {
             .enable_all()
             .build()
             .map_err(|e| io_err("starting the server runtime", e))?;
-        let listener = {
+        let (listener, unix) = {
             let _guard = runtime.enter();
-            TcpListener::from_std(listener).map_err(|e| io_err("registering the listening socket", e))?
+            let tcp = TcpListener::from_std(listener).map_err(|e| io_err("registering the listening socket", e))?;
+            let unix = match &config.unix_socket {
+                Some(path) => Some(bind_unix(path)?),
+                None => None,
+            };
+            (tcp, unix)
         };
+        let unix_path = config.unix_socket.clone();
         let (shutdown, shutdown_rx) = watch::channel(false);
         let finished = Arc::new((Mutex::new(false), Condvar::new()));
         let shared = Arc::new(Shared::new(db.clone(), config, local_addr));
         let done = finished.clone();
         runtime.spawn(async move {
-            accept_loop(listener, shared, shutdown_rx).await;
+            accept_loop(listener, unix, shared, shutdown_rx).await;
+            if let Some(path) = unix_path {
+                // Nobody can connect any more; leave no stale socket file behind.
+                let _ = std::fs::remove_file(path);
+            }
             let (lock, cv) = &*done;
             *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
             cv.notify_all();
@@ -92,9 +104,20 @@ impl Server {
 }
 
 /// Accepts clients until told to stop, then waits for every connection to end.
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    unix: Option<UnixListener>,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     // Each connection task holds a clone of `alive`; when all are gone, `recv` returns None.
     let (alive, mut all_gone) = mpsc::channel::<()>(1);
+    let accept_unix = || async {
+        match &unix {
+            Some(l) => l.accept().await.map(|(s, _)| s),
+            None => std::future::pending().await,
+        }
+    };
     loop {
         let (mut stream, peer) = tokio::select! {
             biased;
@@ -108,6 +131,13 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut shutdown: w
                     continue;
                 }
             },
+            r = accept_unix() => {
+                match r {
+                    Ok(stream) => serve_unix(stream, &shared, &shutdown, &alive),
+                    Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                }
+                continue;
+            }
         };
         shared.total_connections.fetch_add(1, Ordering::Relaxed);
         let refusal = if shared.config.password.is_none() && shared.config.protected_mode && !is_loopback(peer.ip()) {
@@ -128,13 +158,60 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut shutdown: w
         let (shared, shutdown, alive) = (shared.clone(), shutdown.clone(), alive.clone());
         tokio::spawn(async move {
             let _ = stream.set_nodelay(true);
-            conn::serve(stream, peer, shared, shutdown).await;
+            // On a wildcard bind (0.0.0.0) only the socket knows the address the client reached.
+            let laddr = stream.local_addr().unwrap_or(shared.local_addr);
+            conn::serve(stream, peer, laddr, shared, shutdown).await;
             drop(alive);
         });
     }
     drop(listener);
+    drop(unix);
     drop(alive);
     let _ = all_gone.recv().await;
+}
+
+/// Binds the Unix socket at `path`, replacing a socket file no server listens on any more.
+fn bind_unix(path: &std::path::Path) -> Result<UnixListener> {
+    let ctx = || format!("binding the server to the Unix socket {}", path.display());
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        use std::os::unix::fs::FileTypeExt;
+        if !meta.file_type().is_socket() {
+            return Err(Error::InvalidArgument(format!(
+                "{} exists and is not a socket: choose another unix_socket path",
+                path.display()
+            )));
+        }
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            return Err(io_err(&ctx(), std::io::ErrorKind::AddrInUse.into()));
+        }
+        std::fs::remove_file(path).map_err(|e| io_err(&ctx(), e))?;
+    }
+    UnixListener::bind(path).map_err(|e| io_err(&ctx(), e))
+}
+
+/// Admits one Unix-socket client (local by nature, so protected mode does not apply).
+fn serve_unix(
+    mut stream: tokio::net::UnixStream,
+    shared: &Arc<Shared>,
+    shutdown: &watch::Receiver<bool>,
+    alive: &mpsc::Sender<()>,
+) {
+    shared.total_connections.fetch_add(1, Ordering::Relaxed);
+    if shared.connected.fetch_add(1, Ordering::AcqRel) >= shared.max_conns.load(Ordering::Relaxed) {
+        shared.connected.fetch_sub(1, Ordering::AcqRel);
+        shared.rejected_connections.fetch_add(1, Ordering::Relaxed);
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(MAX_CLIENTS)).await;
+        });
+        return;
+    }
+    let (shared, shutdown, alive) = (shared.clone(), shutdown.clone(), alive.clone());
+    tokio::spawn(async move {
+        // A Unix client has no IP address; CLIENT LIST shows it as 0.0.0.0:0.
+        let none = SocketAddr::from(([0, 0, 0, 0], 0));
+        conn::serve(stream, none, none, shared, shutdown).await;
+        drop(alive);
+    });
 }
 
 impl ServerHandle {

@@ -7,7 +7,8 @@ use std::sync::atomic::Ordering;
 use super::state::Shared;
 use crate::Result;
 
-const SECTIONS: [&str; 7] = ["server", "clients", "memory", "persistence", "stats", "replication", "keyspace"];
+const SECTIONS: [&str; 8] =
+    ["server", "clients", "memory", "persistence", "stats", "replication", "cluster", "keyspace"];
 
 fn human(bytes: u64) -> String {
     match bytes {
@@ -36,11 +37,12 @@ pub fn render(shared: &Shared, wanted: &[String]) -> Result<String> {
                 let up = shared.started.elapsed().as_secs();
                 let _ = write!(
                     s,
-                    "# Server\r\nredis_version:{}\r\nscalodb_version:{}\r\nredis_mode:standalone\r\n\
+                    "# Server\r\nredis_version:{}\r\nscalodb_version:{}\r\nredis_mode:{}\r\n\
                      os:{} {}\r\narch_bits:{}\r\nmultiplexing_api:epoll\r\nprocess_id:{}\r\n\
                      tcp_port:{}\r\nuptime_in_seconds:{up}\r\nuptime_in_days:{}\r\n",
                     super::commands::server::REDIS_VERSION,
                     env!("CARGO_PKG_VERSION"),
+                    if shared.config.cluster_emulated { "cluster" } else { "standalone" },
                     std::env::consts::OS,
                     std::env::consts::ARCH,
                     usize::BITS,
@@ -99,6 +101,9 @@ pub fn render(shared: &Shared, wanted: &[String]) -> Result<String> {
                 );
             }
             "replication" => s.push_str("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n"),
+            "cluster" => {
+                let _ = write!(s, "# Cluster\r\ncluster_enabled:{}\r\n", shared.config.cluster_emulated as u8);
+            }
             _ => {
                 s.push_str("# Keyspace\r\n");
                 if st.keys > 0 {

@@ -5,6 +5,15 @@ use std::sync::Arc;
 use super::commands::kv::TxStore;
 use super::state::ClientMeta;
 
+/// CLIENT REPLY: whether replies are sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyMode {
+    On,
+    Off,
+    /// The next command's reply is dropped, then replies are on again.
+    SkipNext,
+}
+
 /// Per-connection state.
 pub struct Session {
     pub meta: Arc<ClientMeta>,
@@ -18,10 +27,11 @@ pub struct Session {
     pub watch: Option<TxStore>,
     /// Close after the replies so far are written (QUIT).
     pub quit: bool,
+    pub reply: ReplyMode,
 }
 
 impl Session {
     pub fn new(meta: Arc<ClientMeta>, authenticated: bool) -> Session {
-        Session { meta, authenticated, multi: None, multi_failed: false, watch: None, quit: false }
+        Session { meta, authenticated, multi: None, multi_failed: false, watch: None, quit: false, reply: ReplyMode::On }
     }
 }

@@ -27,6 +27,10 @@ pub struct ClientMeta {
     /// Milliseconds since `created` of the last command batch.
     pub last_active_ms: AtomicU64,
     pub resp3: AtomicBool,
+    /// Set by CLIENT KILL; the connection closes once its current commands are answered.
+    pub killed: AtomicBool,
+    /// Wakes the connection when it is killed while it waits for input.
+    pub kill: tokio::sync::Notify,
 }
 
 /// SCAN cursors: the engine resumes a scan after a key, but clients expect an integer cursor,

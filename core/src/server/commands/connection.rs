@@ -1,10 +1,12 @@
 //! Connection commands: PING, ECHO, QUIT, HELLO, AUTH, SELECT, CLIENT.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use super::args::Args;
-use super::{reply_err, CmdResult, Ctx, NOT_INT};
+use super::{reply_err, CmdResult, Ctx, NOT_INT, SYNTAX};
 use crate::server::resp::{parse_i64, Out};
+use crate::server::session::ReplyMode;
 use crate::server::state::{ClientMeta, Shared};
 
 pub fn ping(_ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
@@ -203,6 +205,21 @@ pub fn client(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
             out.verbatim(&text);
         }
         "info" => out.verbatim(&client_line(ctx.shared, &meta)),
+        "kill" => return client_kill(ctx, &args, out),
+        "reply" => {
+            if args.len() != 3 {
+                return Err(wrong_args());
+            }
+            ctx.session.reply = match args.lower(2).as_str() {
+                "on" => {
+                    out.ok();
+                    ReplyMode::On
+                }
+                "off" => ReplyMode::Off,
+                "skip" => ReplyMode::SkipNext,
+                _ => return Err(reply_err(SYNTAX)),
+            };
+        }
         "help" => {
             let lines = [
                 "CLIENT <subcommand> [<arg> ...]. Subcommands are:",
@@ -212,8 +229,15 @@ pub fn client(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
                 "    Return the ID of the current connection.",
                 "INFO",
                 "    Return information about the current client connection.",
+                "KILL <ip:port>",
+                "    Kill connection made from <ip:port>.",
+                "KILL <option> <value> [<option> <value> [...]]",
+                "    Kill connections. Options are: ID <client-id>, ADDR <ip:port>, LADDR <ip:port>,",
+                "    MAXAGE <seconds>, SKIPME (YES|NO) (default YES: not this connection).",
                 "LIST",
                 "    Return information about client connections.",
+                "REPLY (ON|OFF|SKIP)",
+                "    Control the replies sent to the current connection.",
                 "SETINFO <LIB-NAME|LIB-VER> <value>",
                 "    Set the client library name or version.",
                 "SETNAME <name>",
@@ -229,5 +253,76 @@ pub fn client(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
             return Err(reply_err(format!("ERR unknown subcommand '{shown}'. Try CLIENT HELP.")));
         }
     }
+    Ok(())
+}
+
+/// Marks `m` killed and wakes its connection, which closes after answering what it has read.
+fn kill(m: &ClientMeta) {
+    m.killed.store(true, Ordering::Release);
+    m.kill.notify_one();
+}
+
+/// CLIENT KILL, in the old form (`ip:port`, replies OK) and with filters (replies a count).
+fn client_kill(ctx: &mut Ctx<'_>, args: &Args<'_>, out: &mut Out) -> CmdResult {
+    let me = ctx.session.meta.id;
+    let clients: Vec<Arc<ClientMeta>> = ctx.shared.clients.lock().values().cloned().collect();
+    if args.len() == 3 {
+        let addr = args.get(2);
+        let Some(m) = clients.iter().find(|m| m.addr.to_string().as_bytes() == addr) else {
+            return Err(reply_err("ERR No such client"));
+        };
+        kill(m);
+        out.ok();
+        return Ok(());
+    }
+    if args.len() < 4 || args.len() % 2 != 0 {
+        return Err(reply_err(SYNTAX));
+    }
+    let (mut id, mut addr, mut laddr, mut max_age, mut skip_me) = (None, None, None, None, true);
+    for pair in (2..args.len()).step_by(2) {
+        let value = args.get(pair + 1);
+        match args.lower(pair).as_str() {
+            "id" => id = Some(parse_i64(value).ok_or_else(|| reply_err("ERR client-id should be greater than 0"))?),
+            "addr" => addr = Some(value.to_vec()),
+            "laddr" => laddr = Some(value.to_vec()),
+            "maxage" => max_age = Some(parse_i64(value).ok_or_else(|| reply_err(NOT_INT))?),
+            "skipme" => {
+                skip_me = match value.to_ascii_lowercase().as_slice() {
+                    b"yes" => true,
+                    b"no" => false,
+                    _ => return Err(reply_err(SYNTAX)),
+                }
+            }
+            _ => return Err(reply_err(SYNTAX)),
+        }
+    }
+    let mut killed = 0;
+    for m in &clients {
+        let matches = id.is_none_or(|id| m.id as i64 == id)
+            && addr.as_ref().is_none_or(|a| m.addr.to_string().as_bytes() == a.as_slice())
+            && laddr.as_ref().is_none_or(|a| m.laddr.to_string().as_bytes() == a.as_slice())
+            && max_age.is_none_or(|age| m.created.elapsed().as_secs() as i64 >= age)
+            && !(skip_me && m.id == me);
+        if matches {
+            kill(m);
+            killed += 1;
+        }
+    }
+    out.int(killed);
+    Ok(())
+}
+
+/// RESET: the connection as it was when it connected (no MULTI, no WATCH, RESP2, replies on,
+/// and unauthenticated when a password is set). Its name stays.
+pub fn reset(ctx: &mut Ctx<'_>, _args: Args<'_>, out: &mut Out) -> CmdResult {
+    let s = &mut *ctx.session;
+    s.multi = None;
+    s.multi_failed = false;
+    s.watch = None;
+    s.reply = ReplyMode::On;
+    s.authenticated = ctx.shared.config.password.is_none();
+    out.resp3 = false;
+    s.meta.resp3.store(false, Ordering::Relaxed);
+    out.simple("RESET");
     Ok(())
 }

@@ -2,9 +2,9 @@
 //! the database (each call atomic on its own), and inside an engine transaction (MULTI/EXEC and
 //! the read-modify-write commands such as GETSET or APPEND).
 //!
-//! Engine transactions write values without a time-to-live, so a transaction here also keeps
-//! the expiry each written key should end with and applies it right after the commit (see
-//! `TxStore::commit`). Data changes are atomic; the expiries follow within microseconds.
+//! Inside a transaction an expiry is written with the value (`Transaction::put_with_ttl`); setting
+//! or clearing only the expiry of a key rewrites its value with the new expiry, so values and
+//! expiries commit together, atomically.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -110,13 +110,12 @@ impl Kv for DbKv<'_> {
     }
 }
 
-/// An engine transaction plus the expiries its keys get after the commit.
+/// An engine transaction, and the expiries it gave keys (which its reads must see).
 pub struct TxStore {
     db: Db,
     tx: Transaction,
-    /// The expiry each key touched by this transaction ends with (`Some(ms)` or `None`: none),
-    /// and whether the transaction writes the key's value (which clears its expiry anyway).
-    expiries: HashMap<Vec<u8>, (Option<u64>, bool)>,
+    /// The expiry each key written by this transaction ends with (`Some(ms)`, or `None`: none).
+    expiries: HashMap<Vec<u8>, Option<u64>>,
     wrote: bool,
     /// Keys named by WATCH and the values they had then (to check a read-only EXEC).
     pub watched: Vec<(Vec<u8>, Option<Vec<u8>>)>,
@@ -146,24 +145,27 @@ impl TxStore {
         Ok(false)
     }
 
-    /// Commits, then applies the expiries. `Err(Error::Conflict)` if something read or written
-    /// changed since the transaction began.
+    /// Commits values and expiries atomically. `Err(Error::Conflict)` if something read or
+    /// written changed since the transaction began.
     pub fn commit(self) -> Result<()> {
         if !self.wrote && self.watched_changed()? {
             return Err(Error::Conflict);
         }
-        let TxStore { db, tx, expiries, .. } = self;
-        tx.commit()?;
-        for (key, (at, written)) in expiries {
-            if at.is_some() || !written {
-                DbKv(&db).expire_at(&key, at)?;
-            }
+        self.tx.commit()
+    }
+
+    /// Buffers `key = value` ending with expiry `at` (Unix ms, in the future) or none.
+    fn write(&mut self, key: &[u8], value: &[u8], at: Option<u64>) {
+        match at.and_then(remaining) {
+            Some(d) => self.tx.put_with_ttl(key, value, d),
+            None => self.tx.put(key, value),
         }
-        Ok(())
+        self.wrote = true;
+        self.expiries.insert(key.to_vec(), at);
     }
 
     fn current_expiry(&mut self, key: &[u8]) -> Result<Option<u64>> {
-        if let Some(&(at, _)) = self.expiries.get(key) {
+        if let Some(&at) = self.expiries.get(key) {
             return Ok(at);
         }
         Ok(match self.db.ttl(key)? {
@@ -175,7 +177,7 @@ impl TxStore {
 
 impl Kv for TxStore {
     fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        if let Some((Some(at), _)) = self.expiries.get(key) {
+        if let Some(Some(at)) = self.expiries.get(key) {
             if *at <= unix_ms() {
                 return Ok(None);
             }
@@ -203,9 +205,7 @@ impl Kv for TxStore {
             self.delete(key)?;
             return Ok(());
         }
-        self.tx.put(key, value);
-        self.wrote = true;
-        self.expiries.insert(key.to_vec(), (at, true));
+        self.write(key, value, at);
         Ok(())
     }
 
@@ -245,21 +245,19 @@ impl Kv for TxStore {
     }
 
     fn expire_at(&mut self, key: &[u8], at: Option<u64>) -> Result<bool> {
-        if self.get(key)?.is_none() {
+        let Some(value) = self.get(key)? else {
             return Ok(false);
-        }
+        };
         match at {
             Some(t) if t <= unix_ms() => self.delete(key),
             Some(t) => {
-                let written = self.expiries.get(key).is_some_and(|e| e.1);
-                self.expiries.insert(key.to_vec(), (Some(t), written));
+                self.write(key, &value, Some(t));
                 Ok(true)
             }
             None => {
                 let had = self.current_expiry(key)?.is_some();
                 if had {
-                    let written = self.expiries.get(key).is_some_and(|e| e.1);
-                    self.expiries.insert(key.to_vec(), (None, written));
+                    self.write(key, &value, None);
                 }
                 Ok(had)
             }

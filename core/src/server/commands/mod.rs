@@ -3,6 +3,7 @@
 //! engine errors to Redis error replies.
 
 pub mod args;
+mod cluster;
 mod connection;
 mod keys;
 pub mod kv;
@@ -80,6 +81,16 @@ pub struct Spec {
 impl Spec {
     fn has(&self, flag: &str) -> bool {
         self.flags.contains(&flag)
+    }
+
+    /// Which of `n` arguments (the name is argument 0) are keys, from the table's first key,
+    /// last key (negative: counted from the end) and step.
+    pub fn key_positions(&self, n: usize) -> Vec<usize> {
+        if self.first_key <= 0 || self.step <= 0 {
+            return Vec::new();
+        }
+        let last = if self.last_key < 0 { n as i32 + self.last_key } else { self.last_key.min(n as i32 - 1) };
+        (self.first_key..=last).step_by(self.step as usize).map(|i| i as usize).collect()
     }
 
     pub fn arity_ok(&self, n: usize) -> bool {

@@ -167,6 +167,23 @@ pub fn command(_ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
                 command_docs(spec, out);
             }
         }
+        "getkeys" if args.len() >= 3 => {
+            let Some(spec) = lookup(args.get(2)) else {
+                return Err(reply_err("ERR Invalid command specified"));
+            };
+            let n = args.len() - 2;
+            if !spec.arity_ok(n) {
+                return Err(reply_err("ERR Invalid number of arguments specified for command"));
+            }
+            let keys = spec.key_positions(n);
+            if keys.is_empty() {
+                return Err(reply_err("ERR The command has no key arguments"));
+            }
+            out.array(keys.len());
+            for i in keys {
+                out.bulk(args.get(2 + i));
+            }
+        }
         "count" | "list" => return Err(reply_err(SYNTAX)),
         _ => {
             let shown = String::from_utf8_lossy(args.get(1)).into_owned();

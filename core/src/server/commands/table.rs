@@ -3,7 +3,7 @@
 //! `runs-in-multi` (not shown to clients) marks commands that run at once inside MULTI instead of
 //! being queued.
 
-use super::{connection, keys, multi, server, strings, Spec};
+use super::{cluster, connection, keys, multi, server, strings, Spec};
 
 pub static COMMANDS: &[Spec] = &[
     Spec {
@@ -41,6 +41,18 @@ pub static COMMANDS: &[Spec] = &[
         since: "1.0.0",
         summary: "Closes the connection.",
         handler: connection::quit,
+    },
+    Spec {
+        name: "reset",
+        arity: 1,
+        flags: &["no-auth", "fast", "runs-in-multi"],
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        group: "connection",
+        since: "6.2.0",
+        summary: "Resets the connection: ends MULTI and WATCH, RESP2, replies on, and deauthenticates.",
+        handler: connection::reset,
     },
     Spec {
         name: "hello",
@@ -125,6 +137,42 @@ pub static COMMANDS: &[Spec] = &[
         since: "2.8.13",
         summary: "Returns information about commands.",
         handler: server::command,
+    },
+    Spec {
+        name: "cluster",
+        arity: -2,
+        flags: &[],
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        group: "cluster",
+        since: "3.0.0",
+        summary: "Reports the cluster layout (a single node owning every slot, in emulated cluster mode).",
+        handler: cluster::cluster,
+    },
+    Spec {
+        name: "readonly",
+        arity: 1,
+        flags: &["fast"],
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        group: "cluster",
+        since: "3.0.0",
+        summary: "Lets replicas answer this connection's reads (no replicas here: acknowledged only).",
+        handler: cluster::readonly,
+    },
+    Spec {
+        name: "readwrite",
+        arity: 1,
+        flags: &["fast"],
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        group: "cluster",
+        since: "3.0.0",
+        summary: "Sends this connection's reads to primaries again (acknowledged only).",
+        handler: cluster::readonly,
     },
     Spec {
         name: "dbsize",
