@@ -32,6 +32,14 @@ pub struct Session {
 
 impl Session {
     pub fn new(meta: Arc<ClientMeta>, authenticated: bool) -> Session {
-        Session { meta, authenticated, multi: None, multi_failed: false, watch: None, quit: false, reply: ReplyMode::On }
+        Session {
+            meta,
+            authenticated,
+            multi: None,
+            multi_failed: false,
+            watch: None,
+            quit: false,
+            reply: ReplyMode::On,
+        }
     }
 }
