@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, UnixListener};
 use tokio::runtime::Runtime;
 use tokio::sync::{mpsc, watch};
@@ -119,7 +119,7 @@ async fn accept_loop(
         }
     };
     loop {
-        let (mut stream, peer) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             biased;
             _ = shutdown.changed() => break,
             r = listener.accept() => match r {
@@ -133,36 +133,20 @@ async fn accept_loop(
             },
             r = accept_unix() => {
                 match r {
-                    Ok(stream) => serve_unix(stream, &shared, &shutdown, &alive),
+                    // A Unix client is local and has no IP address: CLIENT LIST shows 0.0.0.0:0.
+                    Ok(stream) => {
+                        let none = SocketAddr::from(([0, 0, 0, 0], 0));
+                        admit(stream, none, none, true, &shared, &shutdown, &alive);
+                    }
                     Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
                 }
                 continue;
             }
         };
-        shared.total_connections.fetch_add(1, Ordering::Relaxed);
-        let refusal = if shared.config.password.is_none() && shared.config.protected_mode && !is_loopback(peer.ip()) {
-            Some(DENIED)
-        } else if shared.connected.fetch_add(1, Ordering::AcqRel) >= shared.max_conns.load(Ordering::Relaxed) {
-            shared.connected.fetch_sub(1, Ordering::AcqRel);
-            Some(MAX_CLIENTS)
-        } else {
-            None
-        };
-        if let Some(msg) = refusal {
-            shared.rejected_connections.fetch_add(1, Ordering::Relaxed);
-            tokio::spawn(async move {
-                let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(msg)).await;
-            });
-            continue;
-        }
-        let (shared, shutdown, alive) = (shared.clone(), shutdown.clone(), alive.clone());
-        tokio::spawn(async move {
-            let _ = stream.set_nodelay(true);
-            // On a wildcard bind (0.0.0.0) only the socket knows the address the client reached.
-            let laddr = stream.local_addr().unwrap_or(shared.local_addr);
-            conn::serve(stream, peer, laddr, shared, shutdown).await;
-            drop(alive);
-        });
+        let _ = stream.set_nodelay(true);
+        // On a wildcard bind (0.0.0.0) only the socket knows the address the client reached.
+        let laddr = stream.local_addr().unwrap_or(shared.local_addr);
+        admit(stream, peer, laddr, is_loopback(peer.ip()), &shared, &shutdown, &alive);
     }
     drop(listener);
     drop(unix);
@@ -189,27 +173,38 @@ fn bind_unix(path: &std::path::Path) -> Result<UnixListener> {
     UnixListener::bind(path).map_err(|e| io_err(&ctx(), e))
 }
 
-/// Admits one Unix-socket client (local by nature, so protected mode does not apply).
-fn serve_unix(
-    mut stream: tokio::net::UnixStream,
+/// Serves a new client on a task of its own, or refuses it: protected mode refuses clients that
+/// are not `local` when no password is set, and `max_conns` bounds the clients served at once.
+fn admit<S>(
+    mut stream: S,
+    peer: SocketAddr,
+    laddr: SocketAddr,
+    local: bool,
     shared: &Arc<Shared>,
     shutdown: &watch::Receiver<bool>,
     alive: &mpsc::Sender<()>,
-) {
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     shared.total_connections.fetch_add(1, Ordering::Relaxed);
-    if shared.connected.fetch_add(1, Ordering::AcqRel) >= shared.max_conns.load(Ordering::Relaxed) {
+    let refusal = if shared.config.password.is_none() && shared.config.protected_mode && !local {
+        Some(DENIED)
+    } else if shared.connected.fetch_add(1, Ordering::AcqRel) >= shared.max_conns.load(Ordering::Relaxed) {
         shared.connected.fetch_sub(1, Ordering::AcqRel);
+        Some(MAX_CLIENTS)
+    } else {
+        None
+    };
+    if let Some(msg) = refusal {
         shared.rejected_connections.fetch_add(1, Ordering::Relaxed);
         tokio::spawn(async move {
-            let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(MAX_CLIENTS)).await;
+            let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(msg)).await;
         });
         return;
     }
     let (shared, shutdown, alive) = (shared.clone(), shutdown.clone(), alive.clone());
     tokio::spawn(async move {
-        // A Unix client has no IP address; CLIENT LIST shows it as 0.0.0.0:0.
-        let none = SocketAddr::from(([0, 0, 0, 0], 0));
-        conn::serve(stream, none, none, shared, shutdown).await;
+        conn::serve(stream, peer, laddr, shared, shutdown).await;
         drop(alive);
     });
 }
