@@ -35,8 +35,15 @@ lint: check-tools
 fmt:
 	$(CARGO) fmt --all
 
+# The kill test for 1000 rounds, 10 minutes of mixed load, and `scalodb serve` under 500 connections
+# for 3 minutes (override with SOAK_SECONDS, SOAK_SERVER_SECONDS, SOAK_CONNECTIONS). `make test`
+# runs the two soaks for 20 s each.
 soak: check-tools
+	$(CARGO) build --release -p scalodb-cli
 	KILL_ROUNDS=1000 $(CARGO) test --release -p scalodb-crash-tests --test kill -- --nocapture
+	SOAK_SECONDS=$${SOAK_SECONDS:-600} $(CARGO) test --release -p scalodb-crash-tests --test soak_mixed -- --nocapture
+	SOAK_SERVER_SECONDS=$${SOAK_SERVER_SECONDS:-180} SOAK_CONNECTIONS=$${SOAK_CONNECTIONS:-500} \
+	  $(CARGO) test --release -p scalodb-crash-tests --test soak_server -- --nocapture
 
 bench: check-tools bench-rust $(EXTRA_BENCHES)
 

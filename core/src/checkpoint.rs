@@ -5,13 +5,12 @@
 //! fsynced; only then are older checkpoints and the log segments it covers deleted. A crash at any
 //! step leaves either the old checkpoint with its log, or the new one (see docs/FORMAT.md).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::failpoint;
-use crate::fsutil;
+use crate::fsutil::{self, FaultFile};
 
 pub(crate) const MAGIC: &[u8; 8] = b"SCALOCKP";
 pub(crate) const VERSION: u32 = 1;
@@ -46,9 +45,22 @@ pub(crate) fn list(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
     Ok(out)
 }
 
+/// The error of a failed step of writing a checkpoint: nothing is lost, and the checkpoint is
+/// tried again later.
+fn step_error(what: String, e: std::io::Error) -> Error {
+    let advice = fsutil::advice(&e);
+    Error::io(
+        format!(
+            "{what} (the checkpoint was abandoned; the previous checkpoint and the log are intact, so \
+             nothing is lost; {advice}; the next checkpoint tries again)"
+        ),
+        e,
+    )
+}
+
 /// Streams entries into a new checkpoint file.
 pub(crate) struct CheckpointWriter {
-    out: BufWriter<File>,
+    out: BufWriter<FaultFile>,
     tmp: PathBuf,
     dir: PathBuf,
     seq: u64,
@@ -58,14 +70,10 @@ pub(crate) struct CheckpointWriter {
 impl CheckpointWriter {
     pub(crate) fn create(dir: &Path, seq: u64, created_ms: u64) -> Result<CheckpointWriter> {
         let tmp = dir.join(format!("checkpoint-{seq:020}.ckpt.tmp"));
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)
-            .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+        let file = fsutil::create_truncate(&tmp, "checkpoint.create")
+            .map_err(|e| step_error(format!("creating {}", tmp.display()), e))?;
         let mut w = CheckpointWriter {
-            out: BufWriter::with_capacity(1 << 20, file),
+            out: BufWriter::with_capacity(1 << 20, FaultFile::new(file, "checkpoint.write")),
             tmp,
             dir: dir.to_path_buf(),
             seq,
@@ -78,12 +86,15 @@ impl CheckpointWriter {
         h[24..32].copy_from_slice(&created_ms.to_le_bytes());
         let crc = crc32fast::hash(&h[0..32]);
         h[32..36].copy_from_slice(&crc.to_le_bytes());
-        w.write(&h)?;
+        if let Err(e) = w.write(&h) {
+            w.abandon();
+            return Err(e);
+        }
         Ok(w)
     }
 
     fn write(&mut self, b: &[u8]) -> Result<()> {
-        self.out.write_all(b).map_err(|e| Error::io(format!("writing {}", self.tmp.display()), e))
+        self.out.write_all(b).map_err(|e| step_error(format!("writing {}", self.tmp.display()), e))
     }
 
     pub(crate) fn add(&mut self, key: &[u8], value: &[u8], expires_at: u64) -> Result<()> {
@@ -104,34 +115,66 @@ impl CheckpointWriter {
         Ok(())
     }
 
-    /// Completes the file and puts it in place durably. Returns its path.
+    /// Completes the file and puts it in place durably. Returns its path. On failure before the
+    /// rename the temporary file is removed (on a full disk it holds the space that is missing).
     pub(crate) fn finish(mut self) -> Result<PathBuf> {
         let mut end = [0u8; 16];
         end[0..8].copy_from_slice(&self.count.to_le_bytes());
         end[8..16].copy_from_slice(&self.seq.to_le_bytes());
         let crc = crc32fast::hash(&end);
-        self.write(&[TAG_END])?;
-        self.write(&end)?;
-        self.write(&crc.to_le_bytes())?;
-        let tmp = self.tmp.clone();
-        let file =
-            self.out.into_inner().map_err(|e| Error::io(format!("writing {}", tmp.display()), e.into_error()))?;
-        failpoint::hit("checkpoint.before_sync").map_err(|e| Error::io("syncing checkpoint", e))?;
-        file.sync_all().map_err(|e| Error::io(format!("syncing {}", tmp.display()), e))?;
+        let mut footer = [0u8; 21];
+        footer[0] = TAG_END;
+        footer[1..17].copy_from_slice(&end);
+        footer[17..21].copy_from_slice(&crc.to_le_bytes());
+        if let Err(e) = self.write(&footer) {
+            self.abandon();
+            return Err(e);
+        }
+        let (tmp, dir, seq) = (self.tmp.clone(), self.dir.clone(), self.seq);
+        let file = match self.out.into_inner() {
+            Ok(f) => f.into_inner(),
+            Err(e) => {
+                let (error, out) = e.into_parts();
+                let (file, _unwritten) = out.into_parts();
+                drop(file);
+                let _ = fs::remove_file(&tmp);
+                return Err(step_error(format!("writing {}", tmp.display()), error));
+            }
+        };
+        if let Err(e) = fsutil::sync_all(&file, "checkpoint.before_sync") {
+            drop(file);
+            let _ = fs::remove_file(&tmp);
+            return Err(step_error(format!("syncing {}", tmp.display()), e));
+        }
         drop(file);
-        failpoint::hit("checkpoint.before_rename").map_err(|e| Error::io("renaming checkpoint", e))?;
-        let path = checkpoint_path(&self.dir, self.seq);
-        fs::rename(&tmp, &path).map_err(|e| Error::io(format!("renaming {} into place", tmp.display()), e))?;
-        failpoint::hit("checkpoint.after_rename").map_err(|e| Error::io("syncing checkpoint directory", e))?;
-        fsutil::sync_dir(&self.dir).map_err(|e| Error::io(format!("syncing directory {}", self.dir.display()), e))?;
+        let path = checkpoint_path(&dir, seq);
+        if let Err(e) = fsutil::rename(&tmp, &path, "checkpoint.before_rename") {
+            let _ = fs::remove_file(&tmp);
+            return Err(step_error(format!("renaming {} into place", tmp.display()), e));
+        }
+        // The new checkpoint is complete and fsynced; if its name is not durable yet, a crash
+        // brings back the previous one, whose log is still there.
+        fsutil::sync_dir(&dir, "checkpoint.after_rename").map_err(|e| {
+            let advice = fsutil::advice(&e);
+            Error::io(
+                format!(
+                    "syncing directory {} after putting {} in place (the log it covers is kept, so nothing \
+                     is lost; {advice}; the next checkpoint tries again)",
+                    dir.display(),
+                    path.display()
+                ),
+                e,
+            )
+        })?;
         Ok(path)
     }
 
-    /// Abandons the checkpoint and removes its temporary file.
+    /// Abandons the checkpoint and removes its temporary file. Buffered bytes are discarded, not
+    /// written.
     pub(crate) fn abandon(self) {
-        let tmp = self.tmp.clone();
-        drop(self.out);
-        let _ = fs::remove_file(tmp);
+        let (file, _unwritten) = self.out.into_parts();
+        drop(file);
+        let _ = fs::remove_file(&self.tmp);
     }
 }
 

@@ -145,8 +145,9 @@ impl Core {
         let seq = w.next_seq;
         if let Some(wal) = w.wal.as_mut() {
             if let Err(e) = wal.append(seq, payload) {
-                if matches!(e, Error::Io { .. }) && self.sync_always() {
-                    // A failed fsync of a full segment leaves earlier records unsure.
+                // A failed fsync (rotation) leaves earlier records unsure: stop writing until
+                // reopened. A failed segment creation (a full disk) changed nothing: retryable.
+                if wal.broken() {
                     self.fail(e.to_string());
                 }
                 return Err(e);
@@ -303,6 +304,8 @@ impl Core {
 
     /// Syncs everything appended so far, as (or after) the group-commit leader.
     pub(crate) fn sync_all(&self) -> Result<()> {
+        // A store that lost a write to disk says so, even when it has nothing new to sync.
+        self.check_writable()?;
         let target = self.writer.lock().next_seq - 1;
         if self.sync_always() {
             return self.wait_durable(target);
@@ -345,7 +348,14 @@ impl Core {
         };
         if let Some(file) = file {
             if let Err(e) = fsutil::sync_data(&file) {
-                let err = Error::io("syncing the log", e);
+                let advice = fsutil::advice(&e);
+                let err = Error::io(
+                    format!(
+                        "syncing the log (writes not yet synced may be lost, so the store refuses writes; \
+                         {advice}, then reopen it)"
+                    ),
+                    e,
+                );
                 // After a failed fsync the page cache may have dropped the data: never trust it.
                 self.fail(err.to_string());
                 return Err(err);

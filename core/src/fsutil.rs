@@ -1,16 +1,67 @@
-//! Small file-system helpers with the durability steps spelled out: fsync of a directory after
-//! a file is created, renamed or removed in it, and fdatasync of files.
+//! The file layer of the durability path: every system call that makes the log or a checkpoint
+//! durable (create, preallocate, write, fdatasync/fsync, rename, unlink, directory fsync) goes
+//! through here, each checking its failpoint (see `failpoint.rs` for the table) so tests can make
+//! it fail with a chosen errno or a short write. With no point armed that costs one relaxed load.
+//!
+//! The log is written through a shared mapping, so it has no `write` calls to fail: its data
+//! reaches the disk by `fdatasync` of the mapped file (Linux writes back the mapping's dirty
+//! pages), and the only place a full disk can show up is the preallocation of a new segment.
 
-use std::fs::File;
-use std::io;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::path::Path;
 
 use crate::failpoint;
 
+/// Creates a new file for reading and writing; fails if it exists.
+pub(crate) fn create_new(path: &Path, point: &str) -> io::Result<File> {
+    failpoint::hit(point)?;
+    OpenOptions::new().read(true).write(true).create_new(true).open(path)
+}
+
+/// Creates (or empties) a file for writing.
+pub(crate) fn create_truncate(path: &Path, point: &str) -> io::Result<File> {
+    failpoint::hit(point)?;
+    OpenOptions::new().write(true).create(true).truncate(true).open(path)
+}
+
+/// A file whose every `write` checks a failpoint, which may fail it or make it short.
+pub(crate) struct FaultFile {
+    file: File,
+    point: &'static str,
+}
+
+impl FaultFile {
+    pub(crate) fn new(file: File, point: &'static str) -> FaultFile {
+        FaultFile { file, point }
+    }
+
+    pub(crate) fn into_inner(self) -> File {
+        self.file
+    }
+}
+
+impl Write for FaultFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = failpoint::hit_write(self.point, buf.len())?;
+        self.file.write(&buf[..n])
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Forces the data and metadata of `file` to stable storage.
+pub(crate) fn sync_all(file: &File, point: &str) -> io::Result<()> {
+    failpoint::hit(point)?;
+    file.sync_all()
+}
+
 /// Makes the directory entries of `dir` (creations, renames, removals) durable.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    failpoint::hit("dir.sync")?;
+pub(crate) fn sync_dir(dir: &Path, point: &str) -> io::Result<()> {
+    failpoint::hit(point)?;
     File::open(dir)?.sync_all()
 }
 
@@ -36,5 +87,26 @@ pub(crate) fn preallocate(file: &File, len: u64) -> io::Result<()> {
         Ok(())
     } else {
         Err(io::Error::from_raw_os_error(rc))
+    }
+}
+
+/// Renames `from` to `to`, replacing `to` atomically.
+pub(crate) fn rename(from: &Path, to: &Path, point: &str) -> io::Result<()> {
+    failpoint::hit(point)?;
+    std::fs::rename(from, to)
+}
+
+/// Removes a file.
+pub(crate) fn remove_file(path: &Path, point: &str) -> io::Result<()> {
+    failpoint::hit(point)?;
+    std::fs::remove_file(path)
+}
+
+/// Advice appended to an error message: what the user can do about `e`.
+pub(crate) fn advice(e: &io::Error) -> &'static str {
+    if e.raw_os_error() == Some(libc::ENOSPC) || e.raw_os_error() == Some(libc::EDQUOT) {
+        "the disk is full: free space on it"
+    } else {
+        "check the disk and the kernel log (dmesg) for I/O errors"
     }
 }

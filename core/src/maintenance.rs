@@ -136,7 +136,15 @@ impl Core {
             }
             let next = w.next_seq;
             if let Some(wal) = w.wal.as_mut() {
-                wal.rotate_now(next)?;
+                if let Err(e) = wal.rotate_now(next) {
+                    if wal.broken() {
+                        self.fail(e.to_string());
+                        return Err(e);
+                    }
+                    // No room for a new segment (a full disk): checkpoint anyway, since that is
+                    // what frees log space. The current segment stays; recovery skips its records
+                    // that the checkpoint covers.
+                }
             }
             // Registered under the commit lock: no version this view needs can be trimmed.
             self.readers.register_at(seq);
@@ -148,7 +156,14 @@ impl Core {
         // Older checkpoints are superseded; then the log it covers can go.
         for (s, path) in checkpoint::list(&dir)? {
             if s < seq {
-                std::fs::remove_file(&path).map_err(|e| Error::io(format!("removing {}", path.display()), e))?;
+                // On failure the log is kept too; the next checkpoint removes both.
+                crate::fsutil::remove_file(&path, "checkpoint.remove").map_err(|e| {
+                    let advice = crate::fsutil::advice(&e);
+                    Error::io(
+                        format!("removing superseded checkpoint {} (nothing is lost; {advice})", path.display()),
+                        e,
+                    )
+                })?;
             }
         }
         {

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use crossbeam_epoch as epoch;
 
 use crate::checkpoint;
-use crate::clock::now_ms;
 use crate::core::{CheckpointMark, Core, Writer};
 use crate::error::{Error, Result};
 use crate::failpoint;
@@ -59,7 +58,6 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
     failpoint::load_from_env();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating directory {}", dir.display()), e))?;
     let lock = DirLock::acquire(dir)?;
-    let now = now_ms();
     let mut guard = epoch::pin();
 
     // 1. The newest checkpoint, in key order.
@@ -75,9 +73,8 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
                 order_error = true;
             }
             prev = Some(key.to_vec());
-            if expires_at != 0 && expires_at <= now {
-                return; // expired while the store was closed
-            }
+            // Loaded even if it expired while the store was closed: a record later in the log
+            // may have removed or extended its TTL. Reads hide it; the sweep buries it after open.
             items.push(ItemRef::alloc(key, &NewVersion { seq: 0, expires_at, value: Some(value) }));
             if expires_at != 0 {
                 w.expiries.push(std::cmp::Reverse((expires_at, 0, key.into())));

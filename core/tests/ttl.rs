@@ -107,3 +107,26 @@ fn memory_of_expired_keys_comes_back_within_seconds() {
     assert_eq!(st.keys, n as u64 / 2);
     eprintln!("half of {n} keys expired; memory {full} -> {} in {took:?}", st.memory_bytes);
 }
+
+#[test]
+fn a_ttl_removed_or_extended_after_a_checkpoint_survives_a_reopen_after_the_old_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options { auto_checkpoint: false, ..Options::default() };
+    let db = Db::open_with(dir.path(), opts.clone()).unwrap();
+    db.put_with_ttl("persisted", "p", Duration::from_millis(100)).unwrap();
+    db.put_with_ttl("extended", "e", Duration::from_millis(100)).unwrap();
+    db.put_with_ttl("expires", "x", Duration::from_millis(100)).unwrap();
+    // The checkpoint holds the short expiries; the log after it removes or extends two of them.
+    db.checkpoint().unwrap();
+    assert!(db.persist("persisted").unwrap());
+    assert!(db.expire("extended", Duration::from_secs(3600)).unwrap());
+    db.close().unwrap();
+    sleep(Duration::from_millis(150));
+    let db = Db::open_with(dir.path(), opts).unwrap();
+    assert_eq!(db.get("persisted").unwrap().as_deref(), Some(&b"p"[..]));
+    assert_eq!(db.ttl("persisted").unwrap(), Ttl::Forever);
+    assert_eq!(db.get("extended").unwrap().as_deref(), Some(&b"e"[..]));
+    assert!(matches!(db.ttl("extended").unwrap(), Ttl::Remaining(d) if d > Duration::from_secs(3000)));
+    assert_eq!(db.get("expires").unwrap(), None);
+    assert_eq!(db.stats().unwrap().keys, 2);
+}

@@ -51,17 +51,16 @@ impl Segment {
     /// Creates segment `id` of `cap` bytes in `dir`, with its header written.
     pub(crate) fn create(dir: &Path, id: u64, first_seq: u64, cap: usize) -> Result<Segment> {
         let path = super::segment_path(dir, id);
-        let ctx = |what: &str| format!("{what} log segment {}", path.display());
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| Error::io(ctx("creating"), e))?;
+        // Nothing was appended when these fail, so the caller may retry once the cause is gone.
+        let ctx = |what: String, e: &io::Error| {
+            format!("{what} log segment {} (nothing was written; {}, then retry)", path.display(), fsutil::advice(e))
+        };
+        let file = fsutil::create_new(&path, "wal.create").map_err(|e| Error::io(ctx("creating".into(), &e), e))?;
         if let Err(e) = fsutil::preallocate(&file, cap as u64) {
             drop(file);
+            // A partly reserved file would hold on to the space the disk is short of.
             let _ = std::fs::remove_file(&path);
-            return Err(Error::io(ctx("reserving disk space for"), e));
+            return Err(Error::io(ctx(format!("reserving {cap} bytes of disk for"), &e), e));
         }
         let map = match map_file(&file, cap, &path) {
             Ok(m) => m,

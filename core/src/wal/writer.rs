@@ -26,6 +26,21 @@ pub(crate) struct Wal {
     sync_on_rotate: bool,
     current: Segment,
     closed: VecDeque<ClosedSegment>,
+    /// Set when an fsync of a segment or of the directory failed while the log was being written.
+    /// After a failed fsync the kernel may have dropped the dirty pages (and a later fsync may
+    /// succeed without writing them), so the caller must stop writing until the store is reopened.
+    broken: bool,
+}
+
+/// The error of a failed fsync on the log path: the store turns read-only.
+fn sync_error(what: String, e: std::io::Error) -> Error {
+    let advice = fsutil::advice(&e);
+    Error::io(
+        format!(
+            "{what} (the log may have lost data the OS held, so the store refuses writes; {advice}, then reopen it)"
+        ),
+        e,
+    )
 }
 
 fn round_up_page(n: usize) -> usize {
@@ -36,8 +51,15 @@ impl Wal {
     /// Starts a log whose first segment is `id`, for records from `next_seq` on.
     pub(crate) fn create(dir: &Path, id: u64, next_seq: u64, segment_size: usize, sync_on_rotate: bool) -> Result<Wal> {
         let current = Segment::create(dir, id, next_seq, segment_size)?;
-        fsutil::sync_dir(dir).map_err(|e| Error::io(format!("syncing directory {}", dir.display()), e))?;
-        Ok(Wal { dir: dir.to_path_buf(), segment_size, sync_on_rotate, current, closed: VecDeque::new() })
+        fsutil::sync_dir(dir, "dir.sync").map_err(|e| sync_error(format!("syncing directory {}", dir.display()), e))?;
+        Ok(Wal {
+            dir: dir.to_path_buf(),
+            segment_size,
+            sync_on_rotate,
+            current,
+            closed: VecDeque::new(),
+            broken: false,
+        })
     }
 
     /// Continues an existing log: `current` is the reopened last segment.
@@ -48,10 +70,16 @@ impl Wal {
         segment_size: usize,
         sync_on_rotate: bool,
     ) -> Wal {
-        Wal { dir: dir.to_path_buf(), segment_size, sync_on_rotate, current, closed: closed.into() }
+        Wal { dir: dir.to_path_buf(), segment_size, sync_on_rotate, current, closed: closed.into(), broken: false }
     }
 
-    /// Appends one record. On error nothing was written and the log is unchanged.
+    /// True once an fsync on the log path failed: the store must refuse writes until reopened.
+    pub(crate) fn broken(&self) -> bool {
+        self.broken
+    }
+
+    /// Appends one record. On error nothing was written and the log is unchanged; if
+    /// [`Wal::broken`] is then true, the error was a failed fsync and writing must stop.
     #[inline]
     pub(crate) fn append(&mut self, seq: u64, payload: &[u8]) -> Result<()> {
         let need = record_size(payload.len());
@@ -73,12 +101,18 @@ impl Wal {
     fn rotate(&mut self, next_seq: u64, need: usize) -> Result<()> {
         let cap = round_up_page(self.segment_size.max(SEGMENT_HEADER + need));
         if self.sync_on_rotate {
-            self.current
-                .sync()
-                .map_err(|e| Error::io(format!("syncing log segment {}", self.current.path.display()), e))?;
+            if let Err(e) = self.current.sync() {
+                self.broken = true;
+                return Err(sync_error(format!("syncing log segment {}", self.current.path.display()), e));
+            }
         }
+        // A failure here (a full disk) leaves the log as it was: the next append tries again.
         let next = Segment::create(&self.dir, self.current.id + 1, next_seq, cap)?;
-        fsutil::sync_dir(&self.dir).map_err(|e| Error::io(format!("syncing directory {}", self.dir.display()), e))?;
+        if let Err(e) = fsutil::sync_dir(&self.dir, "dir.sync") {
+            // Records must not go into a file whose directory entry may not be durable.
+            self.broken = true;
+            return Err(sync_error(format!("syncing directory {}", self.dir.display()), e));
+        }
         let old = std::mem::replace(&mut self.current, next);
         self.closed.push_back(ClosedSegment {
             path: old.path.clone(),
@@ -95,15 +129,35 @@ impl Wal {
             if front.last_seq > seq {
                 break;
             }
-            crate::failpoint::hit("wal.remove").map_err(|e| Error::io("removing log segment", e))?;
-            std::fs::remove_file(&front.path)
-                .map_err(|e| Error::io(format!("removing log segment {}", front.path.display()), e))?;
+            // On failure the segment stays listed and the next checkpoint removes it.
+            fsutil::remove_file(&front.path, "wal.remove").map_err(|e| {
+                let advice = fsutil::advice(&e);
+                Error::io(
+                    format!(
+                        "removing log segment {} that a checkpoint covers (nothing was lost; it is removed \
+                         after the next checkpoint; {advice})",
+                        front.path.display()
+                    ),
+                    e,
+                )
+            })?;
             self.closed.pop_front();
             removed = true;
         }
         if removed {
-            fsutil::sync_dir(&self.dir)
-                .map_err(|e| Error::io(format!("syncing directory {}", self.dir.display()), e))?;
+            // Not fatal: a removal that did not reach the disk brings back a segment the
+            // checkpoint covers, whose records recovery skips.
+            fsutil::sync_dir(&self.dir, "dir.sync").map_err(|e| {
+                let advice = fsutil::advice(&e);
+                Error::io(
+                    format!(
+                        "syncing directory {} after removing log segments a checkpoint covers (nothing is \
+                         lost; {advice})",
+                        self.dir.display()
+                    ),
+                    e,
+                )
+            })?;
         }
         Ok(())
     }

@@ -1,4 +1,7 @@
 //! Shared definitions of the crash tests: what the child writes, so the parent can check it.
+//! `soak` holds what the soak tests share.
+
+pub mod soak;
 
 /// The value written for op number `i`: about 100 bytes that name their op.
 pub fn value_of(i: u64) -> Vec<u8> {

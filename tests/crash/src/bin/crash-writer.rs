@@ -1,7 +1,8 @@
 //! The child process of the crash tests.
 //!
-//! `crash-writer write DIR START`: durable writes from op START on, printing `ack N` after op N
-//!   returned (so the parent knows it was acknowledged), until killed. Small log segments and
+//! `crash-writer write DIR START [always|interval|never]`: writes from op START on in that sync
+//!   mode (always by default), printing `ack N` after op N returned (so the parent knows it was
+//!   acknowledged), until killed. Small log segments and
 //!   checkpoint thresholds make background checkpoints frequent, so kills land inside them too.
 //! `crash-writer hold DIR`: opens the store, prints `ready`, and waits to be killed.
 //! `crash-writer checkpoint DIR`: builds a known state, prints `ready`, checkpoints (a failpoint
@@ -15,7 +16,7 @@ use scalodb_crash_tests::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: crash-writer write DIR START | hold DIR | checkpoint DIR";
+    let usage = "usage: crash-writer write DIR START [always|interval|never] | hold DIR | checkpoint DIR";
     let (mode, dir) = match (args.get(1), args.get(2)) {
         (Some(m), Some(d)) => (m.as_str(), d.as_str()),
         _ => {
@@ -27,8 +28,13 @@ fn main() {
     match mode {
         "write" => {
             let start: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0);
+            let sync = match args.get(4).map(String::as_str) {
+                Some("interval") => SyncMode::Interval(Duration::from_millis(50)),
+                Some("never") => SyncMode::Never,
+                _ => SyncMode::Always,
+            };
             let opts = Options {
-                sync: SyncMode::Always,
+                sync,
                 wal_segment_size: 64 * 1024,
                 checkpoint_wal_bytes: 256 * 1024,
                 checkpoint_wal_ratio: 0.0,
