@@ -21,7 +21,7 @@ run: check-tools
 # Each binding folder adds its own targets and appends them to EXTRA_TESTS / EXTRA_BENCHES.
 EXTRA_TESTS :=
 EXTRA_BENCHES :=
--include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk tests/scale/scale.mk
+-include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk tests/scale/scale.mk fuzz/fuzz.mk
 
 test: lint test-rust $(EXTRA_TESTS)
 

@@ -202,6 +202,7 @@ impl<R: Read> CountingReader<R> {
 /// Reads and checks every entry of a checkpoint, calling `f(key, value, expires_at)` for each.
 pub(crate) fn load(path: &Path, mut f: impl FnMut(&[u8], &[u8], u64)) -> Result<CheckpointInfo> {
     let file = File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    let file_len = file.metadata().map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
     let mut r = CountingReader { inner: BufReader::with_capacity(1 << 20, file), offset: 0 };
     let corrupt = |offset: u64, reason: &str| Error::corruption(path, offset, reason.to_string());
     let mut h = [0u8; HEADER];
@@ -235,6 +236,11 @@ pub(crate) fn load(path: &Path, mut f: impl FnMut(&[u8], &[u8], u64)) -> Result<
                 let expires_at = u64::from_le_bytes(meta[8..16].try_into().expect("8 bytes"));
                 if klen > (1 << 30) || vlen > (1 << 31) {
                     return Err(corrupt(at, "checkpoint entry with an impossible length"));
+                }
+                // Lengths are checked against the bytes the file still holds before anything is
+                // allocated for them: a damaged length field must not allocate gigabytes.
+                if klen as u64 + vlen as u64 > file_len.saturating_sub(r.offset) {
+                    return Err(corrupt(at, "truncated checkpoint entry"));
                 }
                 key.resize(klen, 0);
                 value.resize(vlen, 0);

@@ -29,6 +29,8 @@ mod expiry;
 #[doc(hidden)]
 pub mod failpoint;
 mod fsutil;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hash;
 mod hash_index;
 mod item;

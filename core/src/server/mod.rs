@@ -23,7 +23,7 @@ mod conn;
 mod glob;
 mod handle;
 mod info;
-mod resp;
+pub(crate) mod resp;
 mod session;
 mod state;
 
