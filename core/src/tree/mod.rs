@@ -70,9 +70,28 @@ fn with_inserted(
     (prefix, entries)
 }
 
-/// Splits an over-full entry list into two leaves; heads are rebuilt only where they tie.
-fn split(prefix: &Arc<[u8]>, entries: Vec<Entry>, guard: &Guard) -> (Leaf, Leaf) {
-    let mid = entries.len() / 2;
+/// Where a descent ended: at the tree's first or last leaf, or elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    First,
+    Last,
+    Inside,
+}
+
+/// Where a node splits: in the middle, except when keys arrive in order at an edge of the tree
+/// (ascending ids, time stamps): then the old node stays full and the new one takes the edge, so
+/// sequential loads leave nodes full instead of half empty. `new_at` is the position of what was
+/// just added among `len`; `keep` is how many entries the new edge node starts with.
+fn split_point(len: usize, new_at: usize, edge: Edge, keep: usize) -> usize {
+    match edge {
+        Edge::Last if new_at + keep >= len => len - keep,
+        Edge::First if new_at < keep => keep,
+        _ => len / 2,
+    }
+}
+
+/// Splits an over-full entry list into two leaves at `mid`; heads are rebuilt only where they tie.
+fn split(prefix: &Arc<[u8]>, entries: Vec<Entry>, mid: usize, guard: &Guard) -> (Leaf, Leaf) {
     let make = |part: &[Entry]| -> Leaf {
         let ties = part.windows(2).any(|w| w[0].head == w[1].head);
         if ties {
@@ -116,6 +135,22 @@ impl<'g> Path<'g> {
 
     fn as_slice(&self) -> &[PathStep<'g>] {
         &self.steps[..self.len]
+    }
+
+    /// Whether the path leads to the tree's first or last leaf.
+    fn edge(&self) -> Edge {
+        let steps = self.as_slice();
+        let last = |&(node, idx): &PathStep<'g>| match node_ref(node) {
+            Node::Inner(inner) => idx + 1 == inner.children.len(),
+            Node::Leaf(_) => false,
+        };
+        if steps.iter().all(last) {
+            Edge::Last
+        } else if steps.iter().all(|&(_, idx)| idx == 0) {
+            Edge::First
+        } else {
+            Edge::Inside
+        }
     }
 }
 
@@ -213,16 +248,21 @@ impl Tree {
             self.replace(&path, leaf_s, Owned::new(Node::Leaf(Leaf::new(prefix, entries.into()))), guard);
             return;
         }
-        let (left, right) = split(&prefix, entries, guard);
+        let edge = path.edge();
+        let mid = split_point(entries.len(), at, edge, 1);
+        let (left, right) = split(&prefix, entries, mid, guard);
         let sep = right.sorted[0].item.key(guard).to_vec();
-        self.insert_split(path, leaf_s, Owned::new(Node::Leaf(left)), sep, Owned::new(Node::Leaf(right)), guard);
+        let (left, right) = (Owned::new(Node::Leaf(left)), Owned::new(Node::Leaf(right)));
+        self.insert_split(path, edge, leaf_s, left, sep, right, guard);
     }
 
     /// Replaces `old` (at the end of `path`) with `left` and `right` separated by `sep`, splitting
     /// ancestors as needed.
+    #[allow(clippy::too_many_arguments)]
     fn insert_split<'g>(
         &self,
         mut path: Path<'g>,
+        edge: Edge,
         mut old: Shared<'g, Node>,
         mut left: Owned<Node>,
         mut sep: Vec<u8>,
@@ -260,7 +300,8 @@ impl Tree {
                 self.replace(&path, parent_s, Owned::new(Node::Inner(node)), guard);
                 return;
             }
-            let mid = children.len() / 2;
+            // The new pair sits at idx, idx + 1; an edge split leaves the pair as the new node.
+            let mid = split_point(children.len(), idx + usize::from(edge == Edge::Last), edge, 2);
             let right_children = children.split_off(mid);
             // keys[mid - 1] separates the halves and moves up.
             let up = keys[mid - 1].to_vec();

@@ -169,3 +169,55 @@ fn readers_walking_during_appends_see_sorted_complete_leaves() {
         unsafe { it.free_now() };
     }
 }
+
+/// Leaves and inner nodes reached by a walk from the root: (leaves, entries in leaves).
+fn shape(tree: &Tree) -> (usize, usize) {
+    fn count(node: Shared<'_, Node>, guard: &Guard, acc: &mut (usize, usize)) {
+        match node_ref(node) {
+            Node::Leaf(leaf) => {
+                acc.0 += 1;
+                acc.1 += leaf.merged(guard).len();
+            }
+            Node::Inner(inner) => {
+                for c in inner.children.iter() {
+                    count(c.load(Ordering::Acquire, guard), guard, acc);
+                }
+            }
+        }
+    }
+    let guard = epoch::pin();
+    let mut acc = (0, 0);
+    count(tree.root.load(Ordering::Acquire, &guard), &guard, &mut acc);
+    acc
+}
+
+#[test]
+fn keys_inserted_in_order_leave_the_leaves_full() {
+    for descending in [false, true] {
+        let guard = epoch::pin();
+        let tree = Tree::new();
+        let n = 20_000u32;
+        let keys: Vec<Vec<u8>> = (0..n).map(|i| format!("id:{i:08}").into_bytes()).collect();
+        let items: Vec<ItemRef> =
+            keys.iter().map(|k| ItemRef::alloc(k, &NewVersion { seq: 1, expires_at: 0, value: None })).collect();
+        let order: Vec<usize> = if descending { (0..keys.len()).rev().collect() } else { (0..keys.len()).collect() };
+        for &i in &order {
+            tree.insert(&keys[i], items[i], &guard);
+        }
+        assert_eq!(keys_of(&tree, Bound::Unbounded, Bound::Unbounded, false), keys);
+        let (leaves, entries) = shape(&tree);
+        assert_eq!(entries, n as usize);
+        // Middle splits would leave about 32 entries per leaf.
+        assert!(entries / leaves >= 55, "{} entries per leaf (descending: {descending})", entries / leaves);
+        // A random key in the middle still splits in the middle and keeps the order.
+        let extra = ItemRef::alloc(b"id:00010000x", &NewVersion { seq: 1, expires_at: 0, value: None });
+        tree.insert(b"id:00010000x", extra, &guard);
+        let got = keys_of(&tree, Bound::Included(b"id:00010000"), Bound::Excluded(b"id:00010001"), false);
+        assert_eq!(got, vec![b"id:00010000".to_vec(), b"id:00010000x".to_vec()]);
+        drop(tree);
+        for it in items.into_iter().chain([extra]) {
+            // SAFETY: the tree is gone; the items were never shared elsewhere.
+            unsafe { it.free_now() };
+        }
+    }
+}
