@@ -370,6 +370,85 @@ fn pipelined_sets_commit_together_yet_answer_as_if_alone() {
 }
 
 #[test]
+fn pipelined_increments_commit_together_yet_answer_as_if_alone() {
+    let server = start(ServerConfig::default());
+    let mut c = Client::connect(server.local_addr());
+    assert_eq!(c.cmd(&["SET", "text", "abc"]), ok());
+    assert_eq!(c.cmd(&["SET", "big", &(i64::MAX - 1).to_string()]), ok());
+    assert_eq!(c.cmd(&["SET", "ttl", "10", "EX", "100"]), ok());
+    let cmds: Vec<Vec<&str>> = vec![
+        vec!["INCR", "n"],
+        vec!["INCR", "n"],
+        vec!["INCRBY", "n", "10"],
+        vec!["INCR", "text"],
+        vec!["DECR", "m"],
+        vec!["INCR", "big"],
+        vec!["INCR", "big"],
+        vec!["DECRBY", "n", "2"],
+        vec!["INCRBY", "n", "x"],
+        vec!["INCR", "ttl"],
+        vec!["SET", "s", "1"],
+        vec!["INCR", "s"],
+        vec!["GET", "n"],
+    ];
+    let mut req = Vec::new();
+    for cmd in &cmds {
+        let args: Vec<&[u8]> = cmd.iter().map(|a| a.as_bytes()).collect();
+        req.extend(server_support::encode(&args));
+    }
+    c.send_raw(&req).unwrap();
+    let want = [
+        Reply::Int(1),
+        Reply::Int(2),
+        Reply::Int(12),
+        Reply::Error("ERR value is not an integer or out of range".into()),
+        Reply::Int(-1),
+        Reply::Int(i64::MAX),
+        Reply::Error("ERR increment or decrement would overflow".into()),
+        Reply::Int(10),
+        Reply::Error("ERR value is not an integer or out of range".into()),
+        Reply::Int(11),
+        ok(),
+        Reply::Int(2),
+        b("10"),
+    ];
+    for (i, w) in want.iter().enumerate() {
+        assert_eq!(&c.read().unwrap(), w, "reply {i} to {:?}", cmds[i]);
+    }
+    assert_eq!(c.cmd(&["GET", "text"]), b("abc"));
+    assert_eq!(c.cmd(&["GET", "big"]), b(&i64::MAX.to_string()));
+    assert_eq!(c.cmd(&["TTL", "ttl"]), Reply::Int(100), "an increment keeps the expiry");
+}
+
+#[test]
+fn pipelined_increments_from_many_clients_lose_no_update() {
+    let server = start(ServerConfig::default());
+    let addr = server.local_addr();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut c = Client::connect(addr);
+                let mut req = Vec::new();
+                for _ in 0..500 {
+                    req.extend(server_support::encode(&[b"INCR", b"shared"]));
+                    req.extend(server_support::encode(&[b"INCRBY", b"other", b"3"]));
+                }
+                c.send_raw(&req).unwrap();
+                for _ in 0..1000 {
+                    assert!(matches!(c.read(), Some(Reply::Int(_))));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let mut c = Client::connect(addr);
+    assert_eq!(c.cmd(&["GET", "shared"]), b("2000"));
+    assert_eq!(c.cmd(&["GET", "other"]), b("6000"));
+}
+
+#[test]
 fn client_kill_reply_and_reset() {
     let server = start(ServerConfig { password: Some("pw".into()), ..ServerConfig::default() });
     let addr = server.local_addr();
