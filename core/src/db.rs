@@ -358,7 +358,8 @@ impl Db {
                 return Err(Error::InvalidArgument(format!("backup destination {} is not empty", dest.display())));
             }
         }
-        std::fs::create_dir_all(dest).map_err(|e| Error::io(format!("creating {}", dest.display()), e))?;
+        crate::fsutil::create_dir_all_durable(dest)
+            .map_err(|e| Error::io(format!("creating {}", dest.display()), e))?;
         let view = ReadView::open(core);
         core.write_checkpoint(dest, view.seq)?;
         Ok(())

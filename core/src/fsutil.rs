@@ -65,9 +65,57 @@ pub(crate) fn sync_dir(dir: &Path, point: &str) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// Creates `dir` and its missing parents, and makes their names durable.
+///
+/// A directory's name lives in its parent, and is durable only once the parent is fsynced. The
+/// parent of every directory created here is fsynced, and so is `dir`'s own parent in any case:
+/// `dir` may have been created by someone who never fsynced it (`mkdir -p`, `scalodb serve`,
+/// a run that crashed), and a store whose directory entry is lost after a power cut is lost
+/// whole, acknowledged writes and all. The point `dir.parent_sync` fails these fsyncs.
+pub(crate) fn create_dir_all_durable(dir: &Path) -> io::Result<()> {
+    fn parent_of(p: &Path) -> &Path {
+        match p.parent() {
+            Some(q) if !q.as_os_str().is_empty() => q,
+            _ => Path::new("."),
+        }
+    }
+    let mut created = Vec::new();
+    let mut p = dir;
+    while !p.exists() {
+        created.push(p);
+        if parent_of(p) == p || p.parent().is_none() {
+            break;
+        }
+        p = parent_of(p);
+    }
+    std::fs::create_dir_all(dir)?;
+    // Top down: a name is made durable only after its parent's name is.
+    let mut parents: Vec<&Path> = created.iter().rev().map(|c| parent_of(c)).collect();
+    parents.dedup();
+    for parent in &parents {
+        sync_dir(parent, "dir.parent_sync")?;
+    }
+    if created.is_empty() {
+        // Someone else made `dir`; its parent may not even be readable by us (a 0711 home
+        // directory). Making its name durable is then theirs to do; a failed fsync is not.
+        failpoint::hit("dir.parent_sync")?;
+        match File::open(parent_of(dir)) {
+            Ok(f) => f.sync_all()?,
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EACCES | libc::EPERM)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Forces the data of `file` (not necessarily its metadata) to stable storage.
 pub(crate) fn sync_data(file: &File) -> io::Result<()> {
-    failpoint::hit("wal.sync")?;
+    sync_data_at(file, "wal.sync")
+}
+
+/// [`sync_data`] checking the failpoint `point`.
+pub(crate) fn sync_data_at(file: &File, point: &str) -> io::Result<()> {
+    failpoint::hit(point)?;
     // SAFETY: fdatasync only reads the descriptor number, which `file` keeps open.
     let rc = unsafe { libc::fdatasync(file.as_raw_fd()) };
     if rc == 0 {

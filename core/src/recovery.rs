@@ -17,7 +17,7 @@ use crate::hash_index::HashWriter;
 use crate::item::{ItemRef, NewVersion};
 use crate::lockfile::DirLock;
 use crate::maintenance::Background;
-use crate::options::{Options, SyncMode};
+use crate::options::Options;
 use crate::tree::Tree;
 use crate::wal::ops::decode_ops;
 use crate::wal::reader::{self, list_segments};
@@ -56,7 +56,9 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
     }
     opts.validate()?;
     failpoint::load_from_env();
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating directory {}", dir.display()), e))?;
+    // Durably: a power cut must not take the store's directory away with everything in it.
+    crate::fsutil::create_dir_all_durable(dir)
+        .map_err(|e| Error::io(format!("creating directory {} (and making its name durable)", dir.display()), e))?;
     let lock = DirLock::acquire(dir)?;
     let mut guard = epoch::pin();
 
@@ -110,7 +112,8 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
     }
     drop(items);
 
-    // 2. The log after it.
+    // 2. The log after it (segments a crash left half created were never part of it).
+    reader::remove_temp_segments(dir)?;
     let replayed = reader::replay(dir, mark.seq, false, |seq, payload| {
         let ops = decode_ops(payload).map_err(|reason| Error::corruption(dir, 0, reason))?;
         for op in &ops {
@@ -131,7 +134,11 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
 
     // 3. Resume appending.
     let seg_size = core.opts.wal_segment_size as usize;
-    let sync_on_rotate = core.opts.sync != SyncMode::Never;
+    // In every mode, `Never` included: a segment is fsynced whole before the next one is created,
+    // so that only the last segment can hold writes a power cut may have lost in part (which is
+    // what lets recovery tell damage from a power cut in the others), and so that `Db::sync` and
+    // `Db::close`, which fsync the current segment, cover every write before them.
+    let sync_on_rotate = true;
     w.wal = Some(match replayed.tail {
         Some(t) => {
             let seg = Segment::reopen(t.path, t.id, t.end, t.last_seq)?;

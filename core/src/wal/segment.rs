@@ -48,31 +48,42 @@ fn map_file(file: &File, cap: usize, path: &Path) -> Result<NonNull<u8>> {
 }
 
 impl Segment {
-    /// Creates segment `id` of `cap` bytes in `dir`, with its header written.
+    /// Creates segment `id` of `cap` bytes in `dir`, with its header written and durable.
+    ///
+    /// The file is built under a temporary name (`wal-N.log.tmp`): created, preallocated, its
+    /// header written and fdatasynced (which also makes its size durable), and only then renamed
+    /// to `wal-N.log`. So whenever the name `wal-N.log` survives a power cut, the segment's header
+    /// and full size survive with it: a power cut can never leave an empty or short segment under
+    /// a segment's name (a temporary one is deleted at open). The caller fsyncs the directory
+    /// before any record goes in, so a record is never acknowledged in a segment whose name may
+    /// be lost.
     pub(crate) fn create(dir: &Path, id: u64, first_seq: u64, cap: usize) -> Result<Segment> {
         let path = super::segment_path(dir, id);
+        let tmp = super::temp_segment_path(dir, id);
         // Nothing was appended when these fail, so the caller may retry once the cause is gone.
         let ctx = |what: String, e: &io::Error| {
             format!("{what} log segment {} (nothing was written; {}, then retry)", path.display(), fsutil::advice(e))
         };
-        let file = fsutil::create_new(&path, "wal.create").map_err(|e| Error::io(ctx("creating".into(), &e), e))?;
+        // Left by an earlier attempt that failed (or by a crash before the last open).
+        let _ = std::fs::remove_file(&tmp);
+        let file = fsutil::create_new(&tmp, "wal.create").map_err(|e| Error::io(ctx("creating".into(), &e), e))?;
         if let Err(e) = fsutil::preallocate(&file, cap as u64) {
             drop(file);
             // A partly reserved file would hold on to the space the disk is short of.
-            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(&tmp);
             return Err(Error::io(ctx(format!("reserving {cap} bytes of disk for"), &e), e));
         }
-        let map = match map_file(&file, cap, &path) {
+        let map = match map_file(&file, cap, &tmp) {
             Ok(m) => m,
             Err(e) => {
                 drop(file);
-                let _ = std::fs::remove_file(&path);
+                let _ = std::fs::remove_file(&tmp);
                 return Err(e);
             }
         };
         let mut seg = Segment {
             id,
-            path,
+            path: path.clone(),
             file: Arc::new(file),
             map,
             cap,
@@ -82,6 +93,20 @@ impl Segment {
         };
         let header = encode_segment_header(SegmentHeader { id, first_seq });
         seg.bytes_mut()[..SEGMENT_HEADER].copy_from_slice(&header);
+        let finish = || -> io::Result<()> {
+            fsutil::sync_data_at(&seg.file, "wal.create_sync")?;
+            if path.exists() {
+                // Never replace a segment: the directory lock makes us the only writer, so this
+                // is someone else's file.
+                return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+            }
+            fsutil::rename(&tmp, &path, "wal.create_rename")
+        };
+        if let Err(e) = finish() {
+            drop(seg);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::io(ctx("making durable".into(), &e), e));
+        }
         Ok(seg)
     }
 

@@ -22,7 +22,9 @@ pub(crate) struct ClosedSegment {
 pub(crate) struct Wal {
     dir: PathBuf,
     segment_size: usize,
-    /// fsync a segment when it is closed (every mode but `Never`).
+    /// fsync a segment when it is closed. Recovery sets it in every mode: only the last segment
+    /// may then hold writes a power cut lost in part (see `reader.rs`), and `Db::sync`, which
+    /// fsyncs the current segment, covers the closed ones.
     sync_on_rotate: bool,
     current: Segment,
     closed: VecDeque<ClosedSegment>,
