@@ -12,6 +12,7 @@ use crossbeam_epoch::{Atomic, Guard, Owned};
 
 use crate::hash::hash_key;
 use crate::item::ItemRef;
+use crate::reclaim::Reclaimer;
 
 const EMPTY: usize = 0;
 /// A slot whose item was removed; probes continue past it.
@@ -96,11 +97,11 @@ impl HashIndex {
     }
 
     /// Adds an item whose key is not in the index. Writer only.
-    pub(crate) fn insert(&self, w: &mut HashWriter, item: ItemRef, hash: u64, guard: &Guard) {
+    pub(crate) fn insert(&self, w: &mut HashWriter, item: ItemRef, hash: u64, guard: &Guard, rec: &mut Reclaimer) {
         // SAFETY: see get.
         let mut table = unsafe { self.table.load(Ordering::Acquire, guard).deref() };
         if (w.len + w.deleted + 1) * 4 > table.slots.len() * 3 {
-            self.resize(w, guard);
+            self.resize(w, guard, rec);
             // SAFETY: see get.
             table = unsafe { self.table.load(Ordering::Acquire, guard).deref() };
         }
@@ -139,7 +140,36 @@ impl HashIndex {
         }
     }
 
-    fn resize(&self, w: &mut HashWriter, guard: &Guard) {
+    /// Rebuilds the table smaller once most keys are gone, so a store that emptied does not keep
+    /// its peak-size table. Writer only.
+    pub(crate) fn maybe_shrink(&self, w: &mut HashWriter, guard: &Guard, rec: &mut Reclaimer) {
+        let cap = self.capacity(guard);
+        if cap > 1024 && (w.len + 1) * 8 < cap {
+            self.resize(w, guard, rec);
+        }
+    }
+
+    /// Points the slot holding `old` at `new` (a compacted copy with the same key). Writer only.
+    /// Returns whether `old` was there.
+    pub(crate) fn replace(&self, old: ItemRef, new: ItemRef, hash: u64, guard: &Guard) -> bool {
+        // SAFETY: see get.
+        let table = unsafe { self.table.load(Ordering::Acquire, guard).deref() };
+        let mut i = hash as usize & table.mask;
+        loop {
+            let s = table.slots[i].load(Ordering::Relaxed);
+            if s == EMPTY {
+                return false;
+            }
+            if s & ADDR_MASK == old.addr() {
+                // Release: a reader that loads the new slot sees the new item's contents.
+                table.slots[i].store(encode(new, hash), Ordering::Release);
+                return true;
+            }
+            i = (i + 1) & table.mask;
+        }
+    }
+
+    fn resize(&self, w: &mut HashWriter, guard: &Guard, rec: &mut Reclaimer) {
         let old_shared = self.table.load(Ordering::Acquire, guard);
         // SAFETY: see get.
         let old = unsafe { old_shared.deref() };
@@ -160,8 +190,15 @@ impl HashIndex {
         }
         w.deleted = 0;
         self.table.store(Owned::new(new), Ordering::Release);
-        // SAFETY: the old table is unreachable for new readers; pinned ones finish first.
-        unsafe { guard.defer_destroy(old_shared) };
+        /// # Safety
+        /// `addr` is a table allocated by `Owned::new` that nothing references any more.
+        unsafe fn free_table(addr: usize) {
+            // SAFETY: forwarded contract.
+            drop(unsafe { Owned::<Table>::from_raw(addr as *mut Table) });
+        }
+        let bytes = old.slots.len() * std::mem::size_of::<AtomicUsize>();
+        // SAFETY: the old table is unreachable for new readers, retired once, from Owned::new.
+        unsafe { rec.retire(old_shared.as_raw() as usize, free_table, bytes) };
     }
 
     /// The item in slot `i` (modulo the table size), if any: for random sampling. Writer only.
