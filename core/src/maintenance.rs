@@ -25,6 +25,9 @@ const MAINTENANCE_TICK: Duration = Duration::from_millis(100);
 /// Queue entries handled per hold of the commit lock by the maintenance thread: writers wait at
 /// most this long behind it.
 const RECLAIM_STEP: usize = 256;
+/// Hash slots moved per hold of the commit lock when the maintenance thread helps a resize (or
+/// runs a shrink, which inserts do not drive).
+const MIGRATE_STEP: usize = 4096;
 /// Freed bytes after which the allocator is asked to return free pages to the OS...
 const TRIM_AFTER_BYTES: u64 = 32 << 20;
 /// ...at most this often (it walks the allocator's free lists).
@@ -157,8 +160,10 @@ impl Core {
                 let keep = self.keep_seq();
                 let trimmed = self.trim_retained(&mut w, keep, &guard, RECLAIM_STEP);
                 let collected = self.collect_garbage(&mut w, keep, &guard, RECLAIM_STEP);
+                let w = &mut *w;
+                let migrating = self.hash.migrate(&mut w.hash, MIGRATE_STEP, &guard, &mut w.reclaim);
                 w.reclaim.seal(&guard);
-                trimmed == RECLAIM_STEP || collected == RECLAIM_STEP
+                trimmed == RECLAIM_STEP || collected == RECLAIM_STEP || migrating
             };
             if !more || self.closed.load(Ordering::Acquire) {
                 break;
@@ -169,7 +174,7 @@ impl Core {
             let mut w = self.writer.lock();
             w.shrink_queues();
             let w = &mut *w;
-            self.hash.maybe_shrink(&mut w.hash, &guard, &mut w.reclaim);
+            self.hash.maybe_shrink(&mut w.hash, &guard);
             w.reclaim.seal(&guard);
         }
         // Each flush tries to advance the epoch once; a bag is free to go two epochs after it
