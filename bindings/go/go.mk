@@ -1,8 +1,9 @@
 # bindings/go/go.mk: the Go package (bindings/go), included from the root Makefile; paths are
 # relative to the repository root.
 #
-#   make test-go    go vet, go test -race (GODEBUG=cgocheck=1), and a module outside the
-#                   repository that uses the package through a replace directive (also in `make test`)
+#   make test-go    go vet, go test -race (GODEBUG=cgocheck=1), a module outside the repository
+#                   that uses the package through a replace directive, and the RSS tests
+#                   (memory_test.go) in a go test without -race (also in `make test`)
 #   make bench-go   ScaloDB beside bbolt, badger and pebble (bindings/go/bench), printed as ratios,
 #                   and the cost of one cgo call (also in `make bench`)
 #
@@ -30,6 +31,8 @@ test-go: go-tools ffi-lib
 	cd $(GO_PKG) && $(GO_ENV) GODEBUG=cgocheck=1 $(GO) test -race -count=1 ./...
 	cd $(GO_PKG)/bench && $(GO_ENV) $(GO) vet ./...
 	$(MAKE) --no-print-directory go-external
+	@# The race detector's own memory would be in the RSS numbers: these run without it.
+	cd $(GO_PKG) && $(GO_ENV) $(GO) test -count=1 -run '^TestRSS' .
 
 # What the README tells a user outside this repository to do, in a temporary module.
 go-external:

@@ -1,6 +1,6 @@
 # The Python package (bindings/python): included from the root Makefile, so paths are relative
 # to the repository root. `make test-python` builds the manylinux wheel once, installs it into
-# bindings/python/.venv, runs pytest and mypy, then checks both ways of installing into a clean
+# bindings/python/.venv, runs mypy and pytest, then checks both ways of installing into a clean
 # venv. `make bench-python` compares ScaloDB with py-lmdb, rocksdict, sqlite3 and a dict.
 
 PY_DIR := bindings/python
@@ -26,8 +26,8 @@ python-wheel: python-venv
 test-python: python-wheel
 	$(CARGO) fmt -p scalodb-python -- --check
 	$(CARGO) clippy -p scalodb-python --all-targets --no-deps -- -D warnings
-	cd $(PY_DIR) && .venv/bin/python -m pytest -q
 	cd $(PY_DIR) && .venv/bin/python -m mypy python/scalodb tests bench
+	cd $(PY_DIR) && .venv/bin/python -m pytest -q
 	bash $(PY_DIR)/scripts/check_install.sh
 
 bench-python: python-wheel

@@ -5,7 +5,6 @@
 //! under SyncMode::Always), and all changes of one commit become visible together.
 
 use std::cell::RefCell;
-use std::cmp::Reverse;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -17,7 +16,8 @@ use crate::fsutil;
 use crate::item::{ItemRef, NewVersion};
 use crate::wal::ops::{Op, OwnedOp};
 
-/// Items unlinked from the garbage queue per commit, so cleanup never stalls one writer long.
+/// Queue entries (garbage and trim) a commit handles beyond twice its own ops, so cleanup keeps
+/// ahead of what commits add without stalling one writer long.
 const GC_PER_COMMIT: usize = 8;
 /// Longest a group-commit leader waits for the other writers in flight to append, next to an
 /// fsync that takes hundreds of microseconds.
@@ -159,7 +159,10 @@ impl Core {
         for op in ops {
             self.apply(w, op, seq, keep, guard);
         }
-        self.collect_garbage(w, keep, guard, GC_PER_COMMIT);
+        let budget = GC_PER_COMMIT + 2 * ops.len();
+        self.trim_retained(w, keep, guard, budget);
+        self.collect_garbage(w, keep, guard, budget);
+        w.reclaim.end_commit(guard);
         if !self.sync_always() {
             self.visible.store(seq, Ordering::SeqCst);
         }
@@ -182,23 +185,24 @@ impl Core {
                     }
                     w.value_bytes += value.len() as u64;
                     w.mem_bytes += item.push(&v) as u64;
-                    w.mem_bytes -= item.trim(keep, guard) as u64;
+                    w.mem_bytes -= item.trim(keep, guard, &mut w.reclaim) as u64;
+                    self.note_retained(w, item, seq, keep, guard);
                     item
                 } else {
                     let item = ItemRef::alloc(key, &v);
                     w.mem_bytes += item.size() as u64;
-                    self.hash.insert(&mut w.hash, item, hash, guard);
-                    self.tree.insert(key, item, guard);
+                    self.hash.insert(&mut w.hash, item, hash, guard, &mut w.reclaim);
+                    self.tree.insert(key, item, guard, &mut w.reclaim);
                     w.live_keys += 1;
                     w.key_bytes += key.len() as u64;
                     w.value_bytes += value.len() as u64;
                     item
                 };
                 if expires_at != 0 {
-                    w.expiries.push(Reverse((expires_at, seq, key.into())));
+                    w.expiries.push(expires_at, seq, key);
                 }
                 if self.tracks_lru() {
-                    item.touch(self.lru_clock.load(Ordering::Relaxed));
+                    item.touch(crate::core::lru_stamp(seq));
                 }
             }
             Op::Delete { key } => {
@@ -213,67 +217,15 @@ impl Core {
                     if !head.is_tombstone() {
                         let v = NewVersion { seq, expires_at, value: Some(head.value()) };
                         w.mem_bytes += item.push(&v) as u64;
-                        w.mem_bytes -= item.trim(keep, guard) as u64;
+                        w.mem_bytes -= item.trim(keep, guard, &mut w.reclaim) as u64;
+                        self.note_retained(w, item, seq, keep, guard);
                         if expires_at != 0 {
-                            w.expiries.push(Reverse((expires_at, seq, key.into())));
+                            w.expiries.push(expires_at, seq, key);
                         }
                     }
                 }
             }
-            Op::Clear => {
-                let mut items = Vec::new();
-                self.tree.walk(std::ops::Bound::Unbounded, std::ops::Bound::Unbounded, false, guard, &mut |it| {
-                    items.push(it);
-                    true
-                });
-                for item in items {
-                    self.bury(w, item, seq, keep, guard);
-                }
-                w.expiries.clear();
-            }
-        }
-    }
-
-    /// Pushes a tombstone on a live item and queues the item for unlinking. Writer only.
-    pub(crate) fn bury(&self, w: &mut Writer, item: ItemRef, seq: u64, keep: u64, guard: &Guard) {
-        let head = item.head(guard);
-        if head.is_tombstone() {
-            return;
-        }
-        w.live_keys -= 1;
-        w.key_bytes -= item.key(guard).len() as u64;
-        w.value_bytes -= head.value().len() as u64;
-        w.mem_bytes += item.push(&NewVersion { seq, expires_at: 0, value: None }) as u64;
-        w.mem_bytes -= item.trim(keep, guard) as u64;
-        let bytes = (item.size() + item.chain_bytes(guard)) as u64;
-        w.garbage_bytes += bytes;
-        w.garbage.push_back((item, seq, bytes));
-    }
-
-    /// Unlinks up to `budget` deleted items that no reader can see any more.
-    pub(crate) fn collect_garbage(&self, w: &mut Writer, keep: u64, guard: &Guard, budget: usize) {
-        for _ in 0..budget {
-            let Some(&(item, seq, bytes)) = w.garbage.front() else { return };
-            if seq > keep {
-                return;
-            }
-            w.garbage.pop_front();
-            w.garbage_bytes -= bytes;
-            let head = item.head(guard);
-            if !(head.is_tombstone() && head.seq() == seq) {
-                continue; // written again since: still in use
-            }
-            let key = item.key(guard);
-            let hash = self.hash.hash(key);
-            // A batch that deletes, rewrites and deletes a key queues the item twice under one
-            // sequence: only the first entry unlinks and retires it.
-            if !self.hash.remove(&mut w.hash, item, hash, guard) {
-                continue;
-            }
-            self.tree.remove(key, item, guard);
-            w.mem_bytes -= (item.chain_bytes(guard) + item.size()) as u64;
-            // SAFETY: the item was just unlinked from both indexes and is retired once.
-            unsafe { item.retire(guard) };
+            Op::Clear => self.bury_all(w, seq, keep, guard),
         }
     }
 

@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crossbeam_epoch::{self as epoch, Guard};
 use parking_lot::Mutex;
@@ -15,17 +16,17 @@ use parking_lot::Mutex;
 use crate::clock::now_ms;
 use crate::counters::OpCounters;
 use crate::error::{Error, Result};
+use crate::expiry::Expiries;
+use crate::garbage::GarbageQueue;
 use crate::hash_index::{HashIndex, HashWriter};
 use crate::item::{ItemRef, Lookup, VersionRef};
 use crate::lockfile::DirLock;
 use crate::maintenance::Background;
 use crate::options::{Options, SyncMode};
 use crate::readers::Readers;
+use crate::reclaim::{self, Reclaimer};
 use crate::tree::Tree;
 use crate::wal::writer::Wal;
-
-/// Pending expiries, soonest first: (expires_at, sequence of the version that set it, key).
-pub(crate) type ExpiryHeap = std::collections::BinaryHeap<std::cmp::Reverse<(u64, u64, Box<[u8]>)>>;
 
 /// State only the writer touches, guarded by the commit lock.
 pub(crate) struct Writer {
@@ -33,9 +34,14 @@ pub(crate) struct Writer {
     pub next_seq: u64,
     pub hash: HashWriter,
     pub wal: Option<Wal>,
-    /// Deleted items to unlink once no reader can see them: (item, sequence of its tombstone,
-    /// bytes it holds).
-    pub garbage: VecDeque<(ItemRef, u64, u64)>,
+    /// Deleted items to unlink once no reader can see them (see `garbage.rs`).
+    pub garbage: GarbageQueue,
+    /// Items whose shadowed versions a registered view kept alive: (item, sequence from which
+    /// they can go). The trimmer frees them once no view needs them, without waiting for the key
+    /// to be written again. An item is queued once (`IN_TRIM_QUEUE`), in sequence order.
+    pub retained: VecDeque<(ItemRef, u64)>,
+    /// Where unlinked memory waits for readers to move on (see `reclaim.rs`).
+    pub reclaim: Reclaimer,
     pub live_keys: u64,
     pub key_bytes: u64,
     pub value_bytes: u64,
@@ -43,10 +49,49 @@ pub(crate) struct Writer {
     pub mem_bytes: u64,
     /// Bytes of items queued in `garbage`: memory that comes back once readers move on.
     pub garbage_bytes: u64,
-    /// Pending expiries: (expires_at, sequence of the version that set it, key).
-    pub expiries: ExpiryHeap,
+    /// Pending expiries.
+    pub expiries: Expiries,
     /// State of the sampling generator used to pick eviction candidates.
     pub rng: u64,
+}
+
+impl Writer {
+    /// Memory held by the garbage and trim queues themselves.
+    pub(crate) fn queue_bytes(&self) -> u64 {
+        (self.garbage.capacity() * std::mem::size_of::<crate::garbage::Garbage>()
+            + self.retained.capacity() * std::mem::size_of::<(ItemRef, u64)>()) as u64
+    }
+
+    /// Gives back the queues' spare capacity once they drained (after a mass delete or expiry).
+    pub(crate) fn shrink_queues(&mut self) {
+        fn shrink<T>(q: &mut VecDeque<T>) {
+            if q.capacity() > 1024 && q.len() < q.capacity() / 4 {
+                q.shrink_to(q.len() * 2);
+            }
+        }
+        shrink(&mut self.garbage);
+        shrink(&mut self.retained);
+        self.expiries.shrink();
+    }
+
+    /// The writer of an empty store.
+    pub(crate) fn new() -> Writer {
+        Writer {
+            next_seq: 1,
+            hash: HashWriter::default(),
+            wal: None,
+            garbage: GarbageQueue::new(),
+            retained: VecDeque::new(),
+            reclaim: Reclaimer::default(),
+            live_keys: 0,
+            key_bytes: 0,
+            value_bytes: 0,
+            mem_bytes: 0,
+            garbage_bytes: 0,
+            expiries: Expiries::default(),
+            rng: crate::hash::random_seed() | 1,
+        }
+    }
 }
 
 /// Checkpoint bookkeeping, for stats and the trigger.
@@ -65,6 +110,9 @@ pub(crate) struct Core {
     /// Highest sequence number whose writes are all applied (and durable, under SyncMode::Always).
     pub visible: AtomicU64,
     pub readers: Readers,
+    /// Retired memory waiting for its grace period or to be freed; also reachable from the
+    /// writer's `Reclaimer`, but read here without the commit lock.
+    pub reclaim: Arc<reclaim::Shared>,
     /// The commit lock.
     pub writer: Mutex<Writer>,
     /// Highest sequence number known to be on stable storage.
@@ -90,13 +138,12 @@ pub(crate) struct Core {
     pub checkpoint_lock: Mutex<()>,
     pub background: Mutex<Option<Background>>,
     pub dir_lock: Mutex<Option<DirLock>>,
-    /// Coarse clock (100 ms ticks) for LRU stamps, advanced by the maintenance thread.
-    pub lru_clock: std::sync::atomic::AtomicU32,
 }
 
 impl Core {
     pub(crate) fn new(opts: Options, dir: Option<PathBuf>, seed: u64, tree: Tree, writer: Writer) -> Core {
         Core {
+            reclaim: writer.reclaim.shared().clone(),
             opts,
             dir,
             hash: HashIndex::new(seed),
@@ -118,7 +165,6 @@ impl Core {
             checkpoint_lock: Mutex::new(()),
             background: Mutex::new(None),
             dir_lock: Mutex::new(None),
-            lru_clock: std::sync::atomic::AtomicU32::new(lru_now()),
         }
     }
 
@@ -164,7 +210,8 @@ impl Core {
     /// Memory in use as `Stats::memory_bytes` reports it and the limit checks it: items, versions
     /// and index overhead, less what queued garbage will give back.
     pub(crate) fn memory_in_use(&self, w: &Writer, guard: &Guard) -> u64 {
-        (w.mem_bytes + self.hash.capacity(guard) as u64 * 8 + w.hash.len() as u64 * 24).saturating_sub(w.garbage_bytes)
+        let indexes = self.hash.capacity(guard) as u64 * 8 + w.hash.len() as u64 * 24;
+        (w.mem_bytes + indexes + w.expiries.bytes() + w.queue_bytes()).saturating_sub(w.garbage_bytes)
     }
 
     /// The oldest sequence any reader may still read at: versions shadowed at this point can go.
@@ -184,7 +231,7 @@ impl Core {
             let seq = self.visible.load(Ordering::Acquire);
             let Some(item) = self.hash.get(key, hash, &guard) else { return Ok(None) };
             if self.tracks_lru() {
-                item.touch(self.lru_clock.load(Ordering::Relaxed));
+                item.touch(lru_stamp(seq));
             }
             match item.version_at(seq, &guard) {
                 Lookup::Found(v) => return Ok(live_value(v).map(<[u8]>::to_vec)),
@@ -246,9 +293,20 @@ impl Core {
     }
 }
 
-/// The current coarse LRU time: 100 ms ticks.
-pub(crate) fn lru_now() -> u32 {
-    (now_ms() / 100) as u32
+/// The LRU stamp of an access at sequence `seq`. Recency is counted in commits, not in time, so
+/// that eviction order does not depend on how fast the machine is (a 100 ms clock made every key
+/// of a fast workload look equally recent); a stamp moves every 16 commits so that reader
+/// threads sharing a hot item rarely write its cache line. Stamps wrap: compare ages with
+/// `lru_age`.
+#[inline]
+pub(crate) fn lru_stamp(seq: u64) -> u32 {
+    (seq >> 4) as u32
+}
+
+/// How many stamp ticks ago `stamp` was, at sequence `seq`.
+#[inline]
+pub(crate) fn lru_age(stamp: u32, seq: u64) -> u32 {
+    lru_stamp(seq).wrapping_sub(stamp)
 }
 
 /// The value of a version, if it is live now.
@@ -281,10 +339,14 @@ impl Drop for Core {
         let mut items = Vec::new();
         self.hash.for_each(guard, |it| items.push(it));
         // Queued garbage is still in the hash index, so it is freed below with the rest.
-        self.writer.get_mut().garbage.clear();
+        let w = self.writer.get_mut();
+        w.garbage.clear();
+        w.retained.clear();
         for it in items {
             // SAFETY: the item is owned by this store and nothing else references it now.
             unsafe { it.free_now() };
         }
+        // What was unlinked earlier (and is in no index) is freed by the reclaimer.
+        w.reclaim.shutdown();
     }
 }

@@ -199,11 +199,14 @@ impl Db {
         let w = core.writer.lock();
         let (wal_bytes, wal_segments) = w.wal.as_ref().map_or((0, 0), |wal| (wal.bytes(), wal.segments() as u64));
         let mark = *core.checkpoint_mark.lock();
+        let (pending_free_objects, pending_free_bytes) = core.reclaim.pending();
         Ok(Stats {
             keys: w.live_keys,
             key_bytes: w.key_bytes,
             value_bytes: w.value_bytes,
-            memory_bytes: core.memory_in_use(&w, &guard),
+            memory_bytes: core.memory_in_use(&w, &guard) + pending_free_bytes,
+            pending_free_objects,
+            pending_free_bytes,
             wal_bytes,
             wal_segments,
             last_checkpoint_seq: mark.seq,

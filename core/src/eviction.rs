@@ -40,6 +40,8 @@ impl Core {
             return Ok(()); // deletes and expiry changes are always allowed: they free memory
         }
         loop {
+            // Memory retired but not yet freed does not count: evicting more would not bring it
+            // back sooner (it waits for readers), only empty the store.
             let used = self.memory_in_use(w, guard);
             if used + incoming <= limit {
                 return Ok(());
@@ -67,7 +69,9 @@ impl Core {
             if live_value(head).is_none() || (volatile && head.expires_at() == 0) {
                 continue;
             }
-            if best.is_none_or(|b| item.last_access() < b.last_access()) {
+            let now = w.next_seq;
+            let age = |it: ItemRef| crate::core::lru_age(it.last_access(), now);
+            if best.is_none_or(|b| age(item) > age(b)) {
                 best = Some(item);
             }
             found += 1;

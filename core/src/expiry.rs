@@ -4,6 +4,8 @@
 //! briefly and readers not at all. The tombstones are not logged: the expiry time itself is in
 //! the log and in checkpoints, so a reopened store drops the key on its own.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::atomic::Ordering;
 
 use crossbeam_epoch as epoch;
@@ -14,6 +16,54 @@ use crate::error::Result;
 
 /// Keys buried per hold of the commit lock.
 const SWEEP_BATCH: usize = 4096;
+
+/// Pending expiries, soonest first: (expires_at, sequence of the version that set it, key). A
+/// later write or persist does not remove an entry; the sweep skips entries whose version is no
+/// longer the key's newest. Writer only.
+/// (expires_at, sequence of the version that set it, key), soonest first.
+type Entry = Reverse<(u64, u64, Box<[u8]>)>;
+
+#[derive(Default)]
+pub(crate) struct Expiries {
+    heap: BinaryHeap<Entry>,
+    key_bytes: u64,
+}
+
+impl Expiries {
+    pub(crate) fn push(&mut self, expires_at: u64, seq: u64, key: &[u8]) {
+        self.key_bytes += key.len() as u64;
+        self.heap.push(Reverse((expires_at, seq, key.into())));
+    }
+
+    /// The soonest (expires_at, sequence), without removing it.
+    pub(crate) fn peek(&self) -> Option<(u64, u64)> {
+        self.heap.peek().map(|Reverse((at, seq, _))| (*at, *seq))
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<(u64, u64, Box<[u8]>)> {
+        let Reverse(entry) = self.heap.pop()?;
+        self.key_bytes -= entry.2.len() as u64;
+        Some(entry)
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.heap = BinaryHeap::new();
+        self.key_bytes = 0;
+    }
+
+    /// Heap memory held, counted in `Stats::memory_bytes` (each key is its own allocation).
+    pub(crate) fn bytes(&self) -> u64 {
+        let entry = std::mem::size_of::<Entry>() as u64;
+        self.heap.capacity() as u64 * entry + self.key_bytes + self.heap.len() as u64 * 16
+    }
+
+    /// Gives back the heap's spare capacity after most entries went (a mass expiry).
+    pub(crate) fn shrink(&mut self) {
+        if self.heap.capacity() > 1024 && self.heap.len() < self.heap.capacity() / 4 {
+            self.heap.shrink_to(self.heap.len() * 2);
+        }
+    }
+}
 
 impl Core {
     /// Buries every key whose expiry has passed. Returns how many.
@@ -31,12 +81,11 @@ impl Core {
                 let keep = self.keep_seq();
                 let mut n = 0;
                 while n < SWEEP_BATCH {
-                    let Some(top) = w.expiries.peek() else { break };
-                    let (expires_at, set_at) = (top.0 .0, top.0 .1);
+                    let Some((expires_at, set_at)) = w.expiries.peek() else { break };
                     if expires_at > now {
                         break;
                     }
-                    let std::cmp::Reverse((_, _, key)) = w.expiries.pop().expect("peeked");
+                    let (_, _, key) = w.expiries.pop().expect("peeked");
                     let Some(item) = self.hash.get(&key, self.hash.hash(&key), &guard) else { continue };
                     let head = item.head(&guard);
                     // Only the version that set this expiry: a later write or persist wins.
@@ -51,6 +100,7 @@ impl Core {
                         self.visible.store(seq, Ordering::SeqCst);
                     }
                     self.collect_garbage(&mut w, self.keep_seq(), &guard, n);
+                    w.reclaim.end_commit(&guard);
                 }
                 (seq, n)
             };

@@ -8,7 +8,12 @@
 //! is freed only after every reader that could see it has unpinned.
 //!
 //! The inline first version is never freed on its own: once it is trimmed its bytes stay until
-//! the item itself is freed.
+//! the item itself is freed, or until the writer replaces the item with a compact copy
+//! (`compact_copy`) that holds the newest version inline.
+//!
+//! The two low bits of the head word are writer-only flags saying which writer queue holds the
+//! item (`IN_TRIM_QUEUE`, `IN_GC_QUEUE`); readers mask them off. Memory is retired through the
+//! writer's `Reclaimer`, never freed in place.
 
 use std::alloc::{alloc, dealloc, handle_alloc_error, Layout};
 use std::marker::PhantomData;
@@ -18,9 +23,16 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use crossbeam_epoch::Guard;
 
+use crate::reclaim::Reclaimer;
+
 /// Low bit of a `next` link: older versions existed but were reclaimed. A reader whose read
 /// sequence is older than the last kept version must retry with a newer one.
 const TRIMMED: usize = 1;
+/// Head-word flags (writer only): the item is in the writer's trim queue / garbage queue, so it
+/// must not be freed or replaced until that queue lets go of it.
+pub(crate) const IN_TRIM_QUEUE: usize = 1;
+pub(crate) const IN_GC_QUEUE: usize = 2;
+const HEAD_FLAGS: usize = IN_TRIM_QUEUE | IN_GC_QUEUE;
 const V_TOMBSTONE: u32 = 1;
 const V_INLINE: u32 = 2;
 
@@ -169,7 +181,7 @@ impl ItemRef {
 
     /// The newest version (possibly not yet visible to readers).
     pub(crate) fn head<'g>(self, _guard: &'g Guard) -> VersionRef<'g> {
-        let p = self.header().head.load(Ordering::Acquire);
+        let p = self.header().head.load(Ordering::Acquire) & !HEAD_FLAGS;
         // SAFETY: head is never null: it starts at the inline version and is only replaced by
         // pointers to initialised versions.
         VersionRef { ptr: unsafe { NonNull::new_unchecked(p as *mut VersionHeader) }, _guard: PhantomData }
@@ -202,17 +214,55 @@ impl ItemRef {
         }
         // SAFETY: `p` has room and alignment for the header and value (version_layout).
         unsafe { write_version(p, v, false) };
-        let head = self.header().head.load(Ordering::Relaxed);
+        let word = self.header().head.load(Ordering::Relaxed);
         // SAFETY: `p` was initialised just above and is not yet shared.
-        unsafe { (*(p as *const VersionHeader)).next.store(head, Ordering::Relaxed) };
+        unsafe { (*(p as *const VersionHeader)).next.store(word & !HEAD_FLAGS, Ordering::Relaxed) };
         // Release: a reader that sees the new head sees its initialised contents.
-        self.header().head.store(p as usize, Ordering::Release);
+        self.header().head.store(p as usize | (word & HEAD_FLAGS), Ordering::Release);
         layout.size()
+    }
+
+    /// The writer's queue flags (`IN_TRIM_QUEUE`, `IN_GC_QUEUE`). Writer only.
+    pub(crate) fn flags(self) -> usize {
+        self.header().head.load(Ordering::Relaxed) & HEAD_FLAGS
+    }
+
+    /// Sets or clears queue flags. Writer only. The store is a release like `push`'s, so a reader
+    /// that loads this word still sees the head version's contents (C++20 release sequences no
+    /// longer extend through plain stores).
+    pub(crate) fn set_flags(self, set: usize, clear: usize) {
+        let word = self.header().head.load(Ordering::Relaxed);
+        self.header().head.store((word | set) & !clear, Ordering::Release);
+    }
+
+    /// True if versions older than the head are still linked.
+    pub(crate) fn has_older_versions(self, guard: &Guard) -> bool {
+        matches!(self.head(guard).next(), Link::Version(_))
+    }
+
+    /// A new item holding the key and the head version inline, if the item's own inline version
+    /// is dead weight: the head is a live standalone version and nothing older is linked. The
+    /// copy keeps the head's sequence, expiry and access time, and the head's link state (a
+    /// reader older than it still sees "trimmed" and retries). Writer only; the caller swaps it
+    /// into the indexes and retires `self`.
+    pub(crate) fn compact_copy(self, guard: &Guard) -> Option<ItemRef> {
+        let head = self.head(guard);
+        let hdr = head.header();
+        if hdr.flags & (V_INLINE | V_TOMBSTONE) != 0 || matches!(head.next(), Link::Version(_)) {
+            return None;
+        }
+        let v = NewVersion { seq: hdr.seq, expires_at: hdr.expires_at, value: Some(head.value()) };
+        let copy = ItemRef::alloc(self.key(guard), &v);
+        let link = hdr.next.load(Ordering::Relaxed);
+        // The copy is not shared yet: plain stores are enough.
+        copy.head(guard).header().next.store(link, Ordering::Relaxed);
+        copy.header().access.store(self.last_access(), Ordering::Relaxed);
+        Some(copy)
     }
 
     /// Reclaims versions that no reader can need: keeps every version newer than `keep_seq` and
     /// the newest one at or below it, and retires the rest. Writer only. Returns bytes retired.
-    pub(crate) fn trim(self, keep_seq: u64, guard: &Guard) -> usize {
+    pub(crate) fn trim(self, keep_seq: u64, guard: &Guard, rec: &mut Reclaimer) -> usize {
         let mut v = self.head(guard);
         loop {
             if v.seq() <= keep_seq {
@@ -237,11 +287,11 @@ impl ItemRef {
             let h = unsafe { &*(cur as *const VersionHeader) };
             let next = h.next.load(Ordering::Relaxed) & !TRIMMED;
             if h.flags & V_INLINE == 0 {
-                freed += version_layout(h.len as usize).size();
-                let addr = cur;
-                // SAFETY: the version is unlinked; readers that still hold it are pinned, and the
-                // deferred free runs only after they unpin.
-                unsafe { guard.defer_unchecked(move || free_version(addr)) };
+                let size = version_layout(h.len as usize).size();
+                freed += size;
+                // SAFETY: the version is unlinked, so readers that pin from now on cannot reach
+                // it; it is retired once (it was linked once); free_version matches its layout.
+                unsafe { rec.retire(cur, free_version, size) };
             }
             cur = next;
         }
@@ -280,10 +330,11 @@ impl ItemRef {
     ///
     /// # Safety
     /// The item must be unreachable from the hash index and the tree, and not retired before.
-    pub(crate) unsafe fn retire(self, guard: &Guard) {
-        let addr = self.addr();
-        // SAFETY: per the contract no new reader can find the item; pinned readers finish first.
-        unsafe { guard.defer_unchecked(move || free_item(addr)) };
+    pub(crate) unsafe fn retire(self, guard: &Guard, rec: &mut Reclaimer) {
+        let bytes = self.size() + self.chain_bytes(guard);
+        // SAFETY: per the contract no new reader can find the item and it is retired once;
+        // free_item frees it and the versions still linked from it.
+        unsafe { rec.retire(self.addr(), free_item, bytes) };
     }
 
     /// Frees the item now. Only for items never shared with readers, or at teardown.
@@ -298,7 +349,7 @@ impl ItemRef {
 
 /// # Safety
 /// `addr` is a standalone version that nothing references any more.
-unsafe fn free_version(addr: usize) {
+pub(crate) unsafe fn free_version(addr: usize) {
     // SAFETY: the caller passes a live standalone version allocated with version_layout(len).
     unsafe {
         let len = (*(addr as *const VersionHeader)).len as usize;
@@ -312,7 +363,7 @@ unsafe fn free_item(addr: usize) {
     // SAFETY: the item and the versions linked from it are live and owned by us now.
     unsafe {
         let hdr = &*(addr as *const ItemHeader);
-        let mut cur = hdr.head.load(Ordering::Relaxed) & !TRIMMED;
+        let mut cur = hdr.head.load(Ordering::Relaxed) & !HEAD_FLAGS;
         while cur != 0 {
             let h = &*(cur as *const VersionHeader);
             let next = h.next.load(Ordering::Relaxed) & !TRIMMED;
@@ -425,13 +476,17 @@ mod tests {
         assert_eq!(at(7), "five");
         assert_eq!(at(9), "tomb");
         // Only the inline version goes: its memory stays with the item, so nothing is freed.
-        assert_eq!(item.trim(6, &guard), 0);
+        let mut rec = Reclaimer::default();
+        assert_eq!(item.trim(6, &guard, &mut rec), 0);
         assert_eq!(at(7), "five");
         assert_eq!(at(2), "retry");
-        assert!(item.trim(9, &guard) > 0);
+        assert!(item.trim(9, &guard, &mut rec) > 0);
         assert_eq!(at(9), "tomb");
         assert_eq!(at(7), "retry");
-        assert_eq!(item.trim(9, &guard), 0);
+        assert_eq!(item.trim(9, &guard, &mut rec), 0);
+        assert_eq!(rec.shared().pending().0, 1, "the version at 5 was retired, not freed");
+        rec.shutdown();
+        assert_eq!(rec.shared().pending(), (0, 0));
         // SAFETY: the item was never shared.
         unsafe { item.free_now() };
     }

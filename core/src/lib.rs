@@ -31,6 +31,7 @@ pub mod failpoint;
 mod fsutil;
 #[doc(hidden)]
 pub mod fuzzing;
+mod garbage;
 mod hash;
 mod hash_index;
 mod item;
@@ -39,6 +40,7 @@ mod lockfile;
 mod maintenance;
 mod options;
 mod readers;
+mod reclaim;
 mod recovery;
 #[cfg(feature = "server")]
 pub mod server;

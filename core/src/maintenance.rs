@@ -1,5 +1,6 @@
-//! Work done away from the callers' threads: the interval fsync, checkpoints, and unlinking of
-//! deleted items when writes are idle.
+//! Work done away from the callers' threads: the interval fsync, checkpoints, and reclaiming
+//! memory: unlinking deleted items, trimming versions that closed views kept, freeing what is
+//! past its epoch grace period, and handing freed memory back to the operating system.
 //!
 //! Two threads per database with a log: the syncer (SyncMode::Interval only) and the checkpointer.
 //! They are separate so that a long checkpoint never delays the interval fsync.
@@ -21,6 +22,16 @@ use crate::options::SyncMode;
 
 /// How often the checkpointer looks at the log size and the garbage queue.
 const MAINTENANCE_TICK: Duration = Duration::from_millis(100);
+/// Queue entries handled per hold of the commit lock by the maintenance thread: writers wait at
+/// most this long behind it.
+const RECLAIM_STEP: usize = 256;
+/// Hash slots moved per hold of the commit lock when the maintenance thread helps a resize (or
+/// runs a shrink, which inserts do not drive).
+const MIGRATE_STEP: usize = 4096;
+/// Freed bytes after which the allocator is asked to return free pages to the OS...
+const TRIM_AFTER_BYTES: u64 = 32 << 20;
+/// ...at most this often (it walks the allocator's free lists).
+const TRIM_EVERY: Duration = Duration::from_secs(1);
 /// Entries copied per pinned walk while writing a checkpoint; the epoch is released in between.
 const CHECKPOINT_CHUNK: usize = 1024;
 
@@ -72,11 +83,12 @@ impl Background {
         threads.push(spawn(
             "scalodb-maint",
             Box::new(move || {
+                let mut os_trim = OsTrim::new(&c);
                 while !s.wait(MAINTENANCE_TICK) {
-                    c.lru_clock.store(crate::core::lru_now(), Ordering::Relaxed);
                     // Failures here resurface on the next write, which reports them.
                     let _ = c.sweep_expired();
-                    c.idle_garbage_collection();
+                    c.reclaim_now();
+                    os_trim.maybe_trim(&c);
                     if c.opts.auto_checkpoint && c.checkpoint_due() {
                         // A failed checkpoint leaves the log intact; it is retried on the next tick.
                         let _ = c.checkpoint();
@@ -100,15 +112,77 @@ impl Background {
     }
 }
 
-impl Core {
-    fn idle_garbage_collection(&self) {
-        let Some(mut w) = self.writer.try_lock() else { return };
-        if w.garbage.is_empty() {
+/// Hands freed heap memory back to the OS after large frees (deletes, expiry, `clear`, versions
+/// trimmed after a view closed): glibc keeps freed pages otherwise, and RSS would stay at its
+/// peak however much data went away.
+struct OsTrim {
+    /// Freed-bytes counter at the last trim, and at the previous tick.
+    freed_at_last: u64,
+    freed_at_tick: u64,
+    last: std::time::Instant,
+}
+
+impl OsTrim {
+    fn new(core: &Core) -> OsTrim {
+        let freed = core.reclaim.freed_bytes();
+        OsTrim { freed_at_last: freed, freed_at_tick: freed, last: std::time::Instant::now() }
+    }
+
+    /// Trims after a lot was freed, or once freeing stopped after a smaller amount (so the tail
+    /// of a mass delete is given back too), at most once per `TRIM_EVERY`.
+    fn maybe_trim(&mut self, core: &Core) {
+        let freed = core.reclaim.freed_bytes();
+        let since = freed - self.freed_at_last;
+        let settled = freed == self.freed_at_tick && since >= TRIM_AFTER_BYTES / 32;
+        self.freed_at_tick = freed;
+        if !(since >= TRIM_AFTER_BYTES || settled) || self.last.elapsed() < TRIM_EVERY {
             return;
         }
-        let guard = epoch::pin();
-        let keep = self.keep_seq();
-        self.collect_garbage(&mut w, keep, &guard, 4096);
+        self.freed_at_last = freed;
+        self.last = std::time::Instant::now();
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+}
+
+impl Core {
+    /// One maintenance pass over retired memory: trims versions that views released and
+    /// unlinks deleted items, a bounded step per hold of the commit lock, then lets the epoch
+    /// advance and frees every bag past its grace period.
+    pub(crate) fn reclaim_now(&self) {
+        loop {
+            let more = {
+                let guard = epoch::pin();
+                let mut w = self.writer.lock();
+                let keep = self.keep_seq();
+                let trimmed = self.trim_retained(&mut w, keep, &guard, RECLAIM_STEP);
+                let collected = self.collect_garbage(&mut w, keep, &guard, RECLAIM_STEP);
+                let w = &mut *w;
+                let migrating = self.hash.migrate(&mut w.hash, MIGRATE_STEP, &guard, &mut w.reclaim);
+                w.reclaim.seal(&guard);
+                trimmed == RECLAIM_STEP || collected == RECLAIM_STEP || migrating
+            };
+            if !more || self.closed.load(Ordering::Acquire) {
+                break;
+            }
+        }
+        {
+            let guard = epoch::pin();
+            let mut w = self.writer.lock();
+            w.shrink_queues();
+            let w = &mut *w;
+            self.hash.maybe_shrink(&mut w.hash, &guard);
+            w.reclaim.seal(&guard);
+        }
+        // Each flush tries to advance the epoch once; a bag is free to go two epochs after it
+        // was sealed, so three flushes let what was sealed above go now if no reader lingers.
+        for _ in 0..3 {
+            epoch::pin().flush();
+        }
+        self.reclaim.free_ready(usize::MAX);
     }
 
     /// Is the log large enough, and mostly history rather than live data?

@@ -55,10 +55,12 @@ pub struct Options {
     pub checkpoint_wal_ratio: f64,
     /// Run checkpoints from a background thread when the thresholds are passed (default true).
     pub auto_checkpoint: bool,
-    /// Memory for data (items, versions and indexes, as `Stats::memory_bytes` counts it) beyond
-    /// which `eviction` applies. `None` (default): no limit. The check runs before each write, so
-    /// usage can pass the limit by the hash table's next growth step and the write in flight (the
-    /// tests allow 1 MiB above a 4 MiB limit); versions held by open snapshots cannot be evicted.
+    /// Memory for data (items, versions and indexes, as `Stats::memory_bytes` counts it, less
+    /// `Stats::pending_free_bytes`) beyond which `eviction` applies. `None` (default): no limit.
+    /// The check runs before each write, so usage can pass the limit by the hash table's next
+    /// growth step and the write in flight (the tests allow 1 MiB above a 4 MiB limit); versions
+    /// held by open snapshots cannot be evicted. Memory already unlinked and waiting for readers
+    /// to move on (`pending_free_bytes`) is not counted: evicting more would not free it sooner.
     pub max_memory: Option<u64>,
     /// What to do at `max_memory`; evicted keys are deleted durably (a log record each).
     pub eviction: Eviction,

@@ -1,7 +1,6 @@
 //! Opening a store: lock the directory, load the newest checkpoint, replay the log after it, and
 //! resume appending where the log ends.
 
-use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -13,7 +12,6 @@ use crate::core::{CheckpointMark, Core, Writer};
 use crate::error::{Error, Result};
 use crate::failpoint;
 use crate::hash::random_seed;
-use crate::hash_index::HashWriter;
 use crate::item::{ItemRef, NewVersion};
 use crate::lockfile::DirLock;
 use crate::maintenance::Background;
@@ -24,27 +22,11 @@ use crate::wal::reader::{self, list_segments};
 use crate::wal::segment::Segment;
 use crate::wal::writer::Wal;
 
-fn empty_writer() -> Writer {
-    Writer {
-        next_seq: 1,
-        hash: HashWriter::default(),
-        wal: None,
-        garbage: VecDeque::new(),
-        live_keys: 0,
-        key_bytes: 0,
-        value_bytes: 0,
-        mem_bytes: 0,
-        garbage_bytes: 0,
-        expiries: std::collections::BinaryHeap::new(),
-        rng: crate::hash::random_seed() | 1,
-    }
-}
-
 /// A store with no files.
 pub(crate) fn open_memory(opts: Options) -> Result<Arc<Core>> {
     opts.validate()?;
     let opts = Options { wal: false, ..opts };
-    let core = Arc::new(Core::new(opts, None, random_seed(), Tree::new(), empty_writer()));
+    let core = Arc::new(Core::new(opts, None, random_seed(), Tree::new(), Writer::new()));
     let bg = Background::start(&core)?;
     *core.background.lock() = Some(bg);
     Ok(core)
@@ -65,7 +47,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
     // 1. The newest checkpoint, in key order.
     let checkpoints = checkpoint::list(dir)?;
     let mut items: Vec<ItemRef> = Vec::new();
-    let mut w = empty_writer();
+    let mut w = Writer::new();
     let mut mark = CheckpointMark::default();
     if let Some((_, path)) = checkpoints.last() {
         let mut prev: Option<Vec<u8>> = None;
@@ -79,7 +61,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
             // may have removed or extended its TTL. Reads hide it; the sweep buries it after open.
             items.push(ItemRef::alloc(key, &NewVersion { seq: 0, expires_at, value: Some(value) }));
             if expires_at != 0 {
-                w.expiries.push(std::cmp::Reverse((expires_at, 0, key.into())));
+                w.expiries.push(expires_at, 0, key);
             }
             w.live_keys += 1;
             w.key_bytes += key.len() as u64;
@@ -104,10 +86,10 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
         }
     }
     let tree = Tree::from_sorted(&items, &guard);
-    let mut core = Core::new(opts, Some(dir.to_path_buf()), random_seed(), tree, empty_writer());
+    let mut core = Core::new(opts, Some(dir.to_path_buf()), random_seed(), tree, Writer::new());
     for &it in &items {
         let hash = core.hash.hash(it.key(&guard));
-        core.hash.insert(&mut w.hash, it, hash, &guard);
+        core.hash.insert(&mut w.hash, it, hash, &guard, &mut w.reclaim);
         w.mem_bytes += it.size() as u64;
     }
     drop(items);
@@ -120,6 +102,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
             core.apply(&mut w, op, seq, seq, &guard);
         }
         core.collect_garbage(&mut w, seq, &guard, usize::MAX);
+        w.reclaim.end_commit(&guard);
         // Let retired tree nodes be freed as replay goes, instead of holding all of them.
         if seq % 1024 == 0 {
             guard.repin();
@@ -149,6 +132,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
             Wal::create(dir, next_id, w.next_seq, seg_size, sync_on_rotate)?
         }
     });
+    core.reclaim = w.reclaim.shared().clone();
     *core.writer.get_mut() = w;
     *core.checkpoint_mark.get_mut() = mark;
     *core.dir_lock.get_mut() = Some(lock);

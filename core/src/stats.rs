@@ -10,8 +10,14 @@ pub struct Stats {
     pub key_bytes: u64,
     /// Bytes of the live values.
     pub value_bytes: u64,
-    /// Bytes of memory held for data: items, versions kept for readers, and the indexes.
+    /// Bytes of memory held for data: items, versions kept for readers, the indexes, and memory
+    /// already unlinked that is waiting for readers to move on (`pending_free_bytes`).
     pub memory_bytes: u64,
+    /// Objects (versions, items, index nodes) unlinked but not yet freed: they wait for readers
+    /// that might hold them to move on, which takes milliseconds. Stays small under any load.
+    pub pending_free_objects: u64,
+    /// Bytes of the versions and items among `pending_free_objects`.
+    pub pending_free_bytes: u64,
     /// Bytes in the log segments on disk.
     pub wal_bytes: u64,
     /// Log segment files on disk.

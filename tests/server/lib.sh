@@ -10,7 +10,8 @@ mkdir -p "$WORK"
 start_scalodb() {
   local dir=$1; shift
   local log="$WORK/serve.log"
-  rm -f "$log"
+  # Created here, before the server starts, so the first read below cannot race its creation.
+  : >"$log"
   ${PIN_SERVER:-} "$BIN" serve --addr 127.0.0.1:0 --dir "$dir" "$@" >"$log" 2>&1 &
   SCALODB_PID=$!
   SCALODB_PORT=""

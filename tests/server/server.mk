@@ -1,5 +1,5 @@
-# Black-box tests of `scalodb serve` with redis-cli, redis-benchmark and redis-py, and the
-# redis-benchmark comparison against redis-server. Included by the root Makefile.
+# Black-box tests of `scalodb serve` with redis-cli, redis-benchmark and redis-py, its memory under
+# pipelined writes (memory.sh), and the redis-benchmark comparison against redis-server. Included by the root Makefile.
 
 SERVER_TESTS_DIR := tests/server
 SERVER_VENV := $(SERVER_TESTS_DIR)/.venv
@@ -18,6 +18,7 @@ server-venv:
 test-server: check-tools server-tools server-venv
 	$(CARGO) build --release -p scalodb-cli
 	CARGO="$(CARGO)" PYTHON=$(SERVER_VENV)/bin/python $(SERVER_TESTS_DIR)/run_tests.sh
+	$(SERVER_TESTS_DIR)/memory.sh
 
 bench-server: check-tools server-tools
 	$(CARGO) build --release -p scalodb-cli

@@ -15,6 +15,7 @@ mod batch;
 mod bytes;
 mod db;
 mod error;
+mod finalizers;
 mod options;
 mod slab;
 mod snapshot;

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use crossbeam_epoch::{Atomic, Guard, Owned, Shared};
 
 use crate::item::ItemRef;
+use crate::reclaim::Reclaimer;
 use inner::{Inner, Seps};
 use leaf::{head_of, lcp, merge, position, Entry, Leaf, TAIL_MAX};
 
@@ -218,16 +219,14 @@ impl Tree {
     }
 
     /// Replaces the node at the end of `path` with `new`, retiring the old one.
-    fn replace<'g>(&self, path: &Path<'g>, old: Shared<'g, Node>, new: Owned<Node>, guard: &'g Guard) {
+    fn replace<'g>(&self, path: &Path<'g>, old: Shared<'g, Node>, new: Owned<Node>, rec: &mut Reclaimer) {
         let slot = self.slot(path.as_slice());
         slot.store(new, Ordering::Release);
-        // SAFETY: `old` is unlinked; pinned readers finish before it is freed. Its children (if
-        // any) are owned by the replacement, and dropping a Node does not drop children.
-        unsafe { guard.defer_destroy(old) };
+        retire_node(old, rec);
     }
 
     /// Inserts `item` under `key`, which must not be in the tree. Writer only.
-    pub(crate) fn insert(&self, key: &[u8], item: ItemRef, guard: &Guard) {
+    pub(crate) fn insert(&self, key: &[u8], item: ItemRef, guard: &Guard, rec: &mut Reclaimer) {
         let mut path = Path::new();
         let leaf_s = self.descend(key, &mut path, guard);
         let Node::Leaf(leaf) = node_ref(leaf_s) else { unreachable!() };
@@ -245,7 +244,7 @@ impl Tree {
         };
         let (prefix, entries) = with_inserted(&leaf.prefix, all, at, key, item);
         if entries.len() <= LEAF_MAX {
-            self.replace(&path, leaf_s, Owned::new(Node::Leaf(Leaf::new(prefix, entries.into()))), guard);
+            self.replace(&path, leaf_s, Owned::new(Node::Leaf(Leaf::new(prefix, entries.into()))), rec);
             return;
         }
         let edge = path.edge();
@@ -253,7 +252,7 @@ impl Tree {
         let (left, right) = split(&prefix, entries, mid, guard);
         let sep = right.sorted[0].item.key(guard).to_vec();
         let (left, right) = (Owned::new(Node::Leaf(left)), Owned::new(Node::Leaf(right)));
-        self.insert_split(path, edge, leaf_s, left, sep, right, guard);
+        self.insert_split(path, edge, leaf_s, left, sep, right, guard, rec);
     }
 
     /// Replaces `old` (at the end of `path`) with `left` and `right` separated by `sep`, splitting
@@ -268,6 +267,7 @@ impl Tree {
         mut sep: Vec<u8>,
         mut right: Owned<Node>,
         guard: &'g Guard,
+        rec: &mut Reclaimer,
     ) {
         loop {
             let Some((parent_s, idx)) = path.pop() else {
@@ -275,8 +275,7 @@ impl Tree {
                 let seps = Seps::from_keys(&[&sep[..]]);
                 let root = Inner { seps, children: vec![Atomic::from(left), Atomic::from(right)].into() };
                 self.root.store(Owned::new(Node::Inner(root)), Ordering::Release);
-                // SAFETY: see replace.
-                unsafe { guard.defer_destroy(old) };
+                retire_node(old, rec);
                 return;
             };
             let Node::Inner(parent) = node_ref(parent_s) else { unreachable!() };
@@ -293,11 +292,10 @@ impl Tree {
                     children.push(Atomic::from(c.load(Ordering::Relaxed, guard)));
                 }
             }
-            // SAFETY: see replace.
-            unsafe { guard.defer_destroy(old) };
+            retire_node(old, rec);
             if children.len() <= INNER_MAX {
                 let node = Inner { seps: Seps::from_keys(&keys), children: children.into() };
-                self.replace(&path, parent_s, Owned::new(Node::Inner(node)), guard);
+                self.replace(&path, parent_s, Owned::new(Node::Inner(node)), rec);
                 return;
             }
             // The new pair sits at idx, idx + 1; an edge split leaves the pair as the new node.
@@ -315,7 +313,7 @@ impl Tree {
     }
 
     /// Removes `item` (stored under `key`). Writer only. Returns whether it was found.
-    pub(crate) fn remove(&self, key: &[u8], item: ItemRef, guard: &Guard) -> bool {
+    pub(crate) fn remove(&self, key: &[u8], item: ItemRef, guard: &Guard, rec: &mut Reclaimer) -> bool {
         let mut path = Path::new();
         let leaf_s = self.descend(key, &mut path, guard);
         let Node::Leaf(leaf) = node_ref(leaf_s) else { unreachable!() };
@@ -327,15 +325,14 @@ impl Tree {
         if entries.len() > 1 || path.is_empty() {
             entries.remove(at);
             let new = Leaf::new(leaf.prefix.clone(), entries.into());
-            self.replace(&path, leaf_s, Owned::new(Node::Leaf(new)), guard);
+            self.replace(&path, leaf_s, Owned::new(Node::Leaf(new)), rec);
             return true;
         }
         // The leaf empties: drop it from its parent, and empty ancestors with it.
         let mut old = leaf_s;
         while let Some((parent_s, idx)) = path.pop() {
             let Node::Inner(parent) = node_ref(parent_s) else { unreachable!() };
-            // SAFETY: see replace.
-            unsafe { guard.defer_destroy(old) };
+            retire_node(old, rec);
             if parent.children.len() == 1 {
                 old = parent_s;
                 continue;
@@ -355,17 +352,39 @@ impl Tree {
                 // Collapse a root with a single child.
                 let only = new.children[0].load(Ordering::Relaxed, guard);
                 self.root.store(only, Ordering::Release);
-                // SAFETY: see replace.
-                unsafe { guard.defer_destroy(parent_s) };
+                retire_node(parent_s, rec);
                 return true;
             }
-            self.replace(&path, parent_s, Owned::new(Node::Inner(new)), guard);
+            self.replace(&path, parent_s, Owned::new(Node::Inner(new)), rec);
             return true;
         }
         // Every ancestor emptied: the tree is empty.
         self.root.store(Owned::new(Node::Leaf(Leaf::empty())), Ordering::Release);
-        // SAFETY: see replace.
-        unsafe { guard.defer_destroy(old) };
+        retire_node(old, rec);
+        true
+    }
+
+    /// Points the entry of `key` at `new` instead of `old` (a compacted copy of the same key and
+    /// newest version). The leaf is rebuilt, since published entries are never written again.
+    /// Writer only. Returns whether `old` was found.
+    pub(crate) fn replace_item(
+        &self,
+        key: &[u8],
+        old: ItemRef,
+        new: ItemRef,
+        guard: &Guard,
+        rec: &mut Reclaimer,
+    ) -> bool {
+        let mut path = Path::new();
+        let leaf_s = self.descend(key, &mut path, guard);
+        let Node::Leaf(leaf) = node_ref(leaf_s) else { unreachable!() };
+        let mut entries = leaf.merged(guard);
+        match position(&entries, &leaf.prefix, key, guard) {
+            Ok(at) if entries[at].item == old => entries[at].item = new,
+            _ => return false,
+        }
+        let rebuilt = Leaf::new(leaf.prefix.clone(), entries.into());
+        self.replace(&path, leaf_s, Owned::new(Node::Leaf(rebuilt)), rec);
         true
     }
 
@@ -401,6 +420,20 @@ impl Tree {
         // SAFETY: exclusive access at teardown.
         free(self.root.load(Ordering::Relaxed, unsafe { crossbeam_epoch::unprotected() }));
     }
+}
+
+/// Retires a node unlinked from the tree. Its children (if any) now belong to its replacement:
+/// dropping a `Node` never drops children.
+fn retire_node(old: Shared<'_, Node>, rec: &mut Reclaimer) {
+    /// # Safety
+    /// `addr` is a node allocated by `Owned::new` that nothing references any more.
+    unsafe fn free_node(addr: usize) {
+        // SAFETY: forwarded contract.
+        drop(unsafe { Owned::<Node>::from_raw(addr as *mut Node) });
+    }
+    // SAFETY: the caller unlinked `old` (no new reader reaches it), retires it once, and it came
+    // from `Owned::new`.
+    unsafe { rec.retire(old.as_raw() as usize, free_node, 0) };
 }
 
 #[inline(always)]

@@ -1,6 +1,8 @@
 //! `scalodb serve` under many clients for a long time: 500 connections (one thread each, raw
 //! RESP) send pipelined SETs, DELs and GETs on keys they own and keep a model of what the server
-//! acknowledged. Reads are checked as they go; at the end every connection reads back all its keys,
+//! acknowledged. Every third round is a deep pipeline of plain SETs (which the server commits as
+//! one batch), and every third an MSET plus a pipeline of INCRs on the connection's counters: the
+//! writes that retire many versions per commit. Reads are checked as they go; at the end every connection reads back all its keys,
 //! the server is stopped with SIGTERM, started again on the same directory, and every key is read
 //! back once more: zero acknowledged SETs may be lost. The server's RSS and `used_memory` are
 //! sampled throughout and must stay flat over the second half.
@@ -22,6 +24,15 @@ use scalodb_crash_tests::soak::{assert_flat, mib, number_from_env, rss_bytes, se
 
 const KEYS_PER_CONN: u64 = 100;
 const PIPELINE: usize = 8;
+/// SETs in a deep-pipeline round, and keys per MSET and INCRs per counter round.
+const DEEP_PIPELINE: usize = 32;
+const MSET_KEYS: usize = 8;
+const COUNTERS: u64 = 4;
+
+fn conn_keys(c: u64) -> Vec<Vec<u8>> {
+    let plain = (0..KEYS_PER_CONN).map(|k| format!("c{c:03}:k{k:03}").into_bytes());
+    plain.chain((0..COUNTERS).map(|k| format!("c{c:03}:n{k}").into_bytes())).collect()
+}
 const SAMPLES: u32 = 30;
 
 /// The `scalodb` binary: `SCALODB_BIN`, or the one in this test's target directory.
@@ -198,8 +209,15 @@ fn client(addr: String, c: u64, deadline: Instant, acked: Arc<AtomicU64>) -> (Ha
     let mut model: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
     let mut counts = Counts::default();
     let mut n = 0u64;
+    let mut round = 0u64;
     let mut buf = Vec::new();
     while Instant::now() < deadline {
+        round += 1;
+        match round % 3 {
+            1 => deep_pipeline_round(&mut conn, &mut rng, c, &mut n, &mut model, &mut counts, &acked),
+            2 => mset_and_incr_round(&mut conn, &mut rng, c, &mut n, &mut model, &mut counts, &acked),
+            _ => {}
+        }
         // A pipeline of SETs and DELs; the model changes only when the replies come back.
         buf.clear();
         let mut sent = Vec::with_capacity(PIPELINE);
@@ -244,9 +262,84 @@ fn client(addr: String, c: u64, deadline: Instant, acked: Arc<AtomicU64>) -> (Ha
         }
         counts.gets_checked += 1;
     }
-    let keys: Vec<Vec<u8>> = (0..KEYS_PER_CONN).map(|k| format!("c{c:03}:k{k:03}").into_bytes()).collect();
-    counts.lost += read_back(&mut conn, &keys, &model);
+    counts.lost += read_back(&mut conn, &conn_keys(c), &model);
     (model, counts)
+}
+
+/// `DEEP_PIPELINE` plain SETs sent at once.
+fn deep_pipeline_round(
+    conn: &mut Conn,
+    rng: &mut Rng,
+    c: u64,
+    n: &mut u64,
+    model: &mut HashMap<Vec<u8>, Vec<u8>>,
+    counts: &mut Counts,
+    acked: &AtomicU64,
+) {
+    let mut buf = Vec::new();
+    let mut sent = Vec::with_capacity(DEEP_PIPELINE);
+    for _ in 0..DEEP_PIPELINE {
+        *n += 1;
+        let key = format!("c{c:03}:k{:03}", rng.below(KEYS_PER_CONN)).into_bytes();
+        let mut v = format!("d{c}-{n}-").into_bytes();
+        v.resize(50 + rng.below(100) as usize, b'y');
+        Conn::encode(&mut buf, &[b"SET", &key, &v]);
+        sent.push((key, v));
+    }
+    conn.send(&buf);
+    for (key, v) in sent {
+        assert_eq!(conn.reply(), Reply::Simple("OK".into()), "SET {}", String::from_utf8_lossy(&key));
+        model.insert(key, v);
+        counts.sets += 1;
+    }
+    acked.fetch_add(DEEP_PIPELINE as u64, Ordering::Relaxed);
+}
+
+/// One MSET of `MSET_KEYS` keys and, in the same pipeline, an INCR of each counter twice.
+fn mset_and_incr_round(
+    conn: &mut Conn,
+    rng: &mut Rng,
+    c: u64,
+    n: &mut u64,
+    model: &mut HashMap<Vec<u8>, Vec<u8>>,
+    counts: &mut Counts,
+    acked: &AtomicU64,
+) {
+    *n += 1;
+    let pairs: Vec<(Vec<u8>, Vec<u8>)> = (0..MSET_KEYS)
+        .map(|j| {
+            (format!("c{c:03}:k{:03}", rng.below(KEYS_PER_CONN)).into_bytes(), format!("m{c}-{n}-{j}").into_bytes())
+        })
+        .collect();
+    let mut args: Vec<&[u8]> = vec![b"MSET"];
+    for (k, v) in &pairs {
+        args.push(k);
+        args.push(v);
+    }
+    let mut buf = Vec::new();
+    Conn::encode(&mut buf, &args);
+    let counters: Vec<Vec<u8>> = (0..2 * COUNTERS).map(|k| format!("c{c:03}:n{}", k % COUNTERS).into_bytes()).collect();
+    for k in &counters {
+        Conn::encode(&mut buf, &[b"INCR", k]);
+    }
+    conn.send(&buf);
+    assert_eq!(conn.reply(), Reply::Simple("OK".into()), "MSET");
+    // MSET writes its pairs in order: a key given twice keeps its last value.
+    for (k, v) in pairs {
+        model.insert(k, v);
+        counts.sets += 1;
+    }
+    for k in counters {
+        let before: i64 = model.get(&k).map_or(0, |v| String::from_utf8_lossy(v).parse().unwrap());
+        let r = conn.reply();
+        if r != Reply::Int(before + 1) {
+            eprintln!("MISMATCH INCR {}: {r:?}, model had {before}", String::from_utf8_lossy(&k));
+            counts.lost += 1;
+        }
+        model.insert(k, (before + 1).to_string().into_bytes());
+        counts.sets += 1;
+    }
+    acked.fetch_add(1 + 2 * COUNTERS, Ordering::Relaxed);
 }
 
 struct Sample {
@@ -327,9 +420,7 @@ fn many_connections_lose_no_acknowledged_set_and_server_memory_stays_flat() {
                 let mut conn = Conn::connect(&addr);
                 let mut bad = 0;
                 for c in (part..conns).step_by(8) {
-                    let keys: Vec<Vec<u8>> =
-                        (0..KEYS_PER_CONN).map(|k| format!("c{c:03}:k{k:03}").into_bytes()).collect();
-                    bad += read_back(&mut conn, &keys, &results[c as usize].0);
+                    bad += read_back(&mut conn, &conn_keys(c), &results[c as usize].0);
                 }
                 bad
             })
