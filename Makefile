@@ -21,7 +21,9 @@ run: check-tools
 # Each binding folder adds its own targets and appends them to EXTRA_TESTS / EXTRA_BENCHES.
 EXTRA_TESTS :=
 EXTRA_BENCHES :=
--include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk tests/scale/scale.mk fuzz/fuzz.mk
+# `include`, not `-include`: a renamed or missing file must stop the build, not drop its suite.
+include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk \
+  tests/scale/scale.mk fuzz/fuzz.mk tests/powercut/powercut.mk
 
 test: lint test-rust $(EXTRA_TESTS)
 
@@ -35,10 +37,11 @@ lint: check-tools
 fmt:
 	$(CARGO) fmt --all
 
-# The kill test for 1000 rounds, 10 minutes of mixed load, and `scalodb serve` under 500 connections
-# for 3 minutes (override with SOAK_SECONDS, SOAK_SERVER_SECONDS, SOAK_CONNECTIONS). `make test`
-# runs the two soaks for 20 s each.
-soak: check-tools
+# The kill test for 1000 rounds, 10 minutes of mixed load, `scalodb serve` under 500 connections
+# for 3 minutes (override with SOAK_SECONDS, SOAK_SERVER_SECONDS, SOAK_CONNECTIONS), and 500
+# power-cut rounds per sync mode (soak-powercut). `make test` runs the two soaks for 20 s each
+# and 20 power-cut rounds per mode.
+soak: check-tools soak-powercut
 	$(CARGO) build --release -p scalodb-cli
 	KILL_ROUNDS=1000 $(CARGO) test --release -p scalodb-crash-tests --test kill -- --nocapture
 	SOAK_SECONDS=$${SOAK_SECONDS:-600} $(CARGO) test --release -p scalodb-crash-tests --test soak_mixed -- --nocapture

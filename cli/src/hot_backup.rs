@@ -2,6 +2,7 @@
 //! segments in order. Log files are only appended to, so the copy is the store as of some moment
 //! during the copy (a record being written at the end is cut off when the copy opens). If a
 //! checkpoint removes segments mid-copy the copy has a gap; `verify` notices and we start over.
+//! The finished copy is fsynced, files and directory, before the command reports success.
 
 use std::fs;
 use std::path::Path;
@@ -23,7 +24,8 @@ pub fn copy_live_store(src: &Path, dest: &Path) -> Result<()> {
         let _ = fs::remove_dir_all(dest);
         fs::create_dir_all(dest).map_err(io(format!("creating {}", dest.display())))?;
         match copy_once(src, dest).and_then(|()| scalodb::verify(dest).map(|_| ())) {
-            Ok(()) => return Ok(()),
+            // A backup that a power cut can take away is not one: make the copy durable.
+            Ok(()) => return make_durable(dest),
             Err(e @ (Error::Corruption { .. } | Error::Io { .. })) => last_err = Some(e),
             Err(e) => return Err(e),
         }
@@ -46,4 +48,15 @@ fn copy_once(src: &Path, dest: &Path) -> Result<()> {
         fs::copy(src.join(n), dest.join(n)).map_err(io(format!("copying {n}")))?;
     }
     Ok(())
+}
+
+/// fsyncs every file of `dest`, then `dest` itself and its parent (so its name is durable too).
+fn make_durable(dest: &Path) -> Result<()> {
+    let sync = |p: &Path| fs::File::open(p).and_then(|f| f.sync_all()).map_err(io(format!("syncing {}", p.display())));
+    for entry in fs::read_dir(dest).map_err(io(format!("listing {}", dest.display())))? {
+        sync(&entry.map_err(io(format!("listing {}", dest.display())))?.path())?;
+    }
+    sync(dest)?;
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    sync(parent)
 }

@@ -6,8 +6,11 @@
 //!
 //! | point | call | where |
 //! |---|---|---|
-//! | `wal.create` | `open(O_CREAT\|O_EXCL)` | a new log segment (open, rotation) |
+//! | `wal.create` | `open(O_CREAT\|O_EXCL)` | a new log segment's `.tmp` file (open, rotation) |
 //! | `wal.preallocate` | `posix_fallocate` | a new log segment (a full disk shows up here) |
+//! | `wal.create_sync` | `fdatasync` | the new segment's header, before it is renamed |
+//! | `wal.create_rename` | `rename` | the new segment's `.tmp` into place |
+//! | `dir.parent_sync` | `fsync` of a parent directory | a store or backup directory just created |
 //! | `wal.sync` | `fdatasync` | group commit, interval syncer, rotation, `Db::sync`, close |
 //! | `dir.sync` | `fsync` of the directory | after a log segment is created or removed |
 //! | `wal.remove` | `unlink` | log segments a checkpoint covers |

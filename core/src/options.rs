@@ -11,7 +11,9 @@ pub enum SyncMode {
     /// A write has reached the operating system when it returns (it survives a killed process);
     /// a background thread fsyncs every interval, so a power cut loses at most that interval.
     Interval(Duration),
-    /// A write has reached the operating system when it returns; the OS decides when to write back.
+    /// A write has reached the operating system when it returns; the OS decides when to write
+    /// back, except that a full log segment is fsynced before the next one starts (one fsync per
+    /// segment, 16 MiB by default). After a power cut the store holds a prefix of its commits.
     Never,
 }
 

@@ -225,7 +225,8 @@ fn rss_goes_back_to_the_os_after_most_keys_expire() {
         assert!(db.expire(format!("s:{i:07}"), Duration::from_secs(1)).unwrap());
     }
     let full = rss_bytes();
-    let deadline = Instant::now() + Duration::from_secs(40);
+    // A bound on liveness, not a timing: a loaded debug run needs tens of seconds to sweep 900 000 keys.
+    let deadline = Instant::now() + Duration::from_secs(120);
     let (mut rss, mut mem);
     loop {
         std::thread::sleep(Duration::from_millis(200));
