@@ -100,13 +100,24 @@ impl Db {
         Ok(())
     }
 
-    /// Commits plain puts (`Op::Put` without expiry) together, atomically, each counted as a
-    /// put. The server commits the plain SETs of one pipeline with it: one log record and one
-    /// trip through the commit lock instead of one per SET.
-    #[cfg(feature = "server")]
-    pub(crate) fn put_ops(&self, ops: &[Op<'_>]) -> Result<()> {
+    /// Sets every `(key, value)` of `pairs` atomically, in order (a key given twice keeps its last
+    /// value), as one commit: one log record and one trip through the commit lock, with nothing
+    /// copied before it. Each pair counts as a put. For many plain writes at once, e.g. the SETs
+    /// of one pipeline; a [`WriteBatch`] does the same for owned data with deletes and TTLs.
+    ///
+    /// ```
+    /// let db = scalodb::Db::memory();
+    /// db.put_many(&[("a", "1"), ("b", "2"), ("a", "3")]).unwrap();
+    /// assert_eq!(db.get("a").unwrap().as_deref(), Some(&b"3"[..]));
+    /// ```
+    pub fn put_many<K: AsRef<[u8]>, V: AsRef<[u8]>>(&self, pairs: &[(K, V)]) -> Result<()> {
         let core = self.core();
-        core.commit(ops)?;
+        if pairs.is_empty() {
+            return core.check_open();
+        }
+        let ops: Vec<Op<'_>> =
+            pairs.iter().map(|(k, v)| Op::Put { key: k.as_ref(), value: v.as_ref(), expires_at: 0 }).collect();
+        core.commit(&ops)?;
         core.ops.puts.add(ops.len() as u64);
         Ok(())
     }

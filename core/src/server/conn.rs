@@ -19,7 +19,6 @@ use super::commands::{args::Args, execute};
 use super::resp::{Out, ParseLimits, Parser};
 use super::session::{ReplyMode, Session};
 use super::state::{ClientMeta, Shared};
-use crate::wal::ops::Op;
 
 /// Room made in the read buffer before each read.
 const READ_CHUNK: usize = 16 * 1024;
@@ -204,11 +203,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         if sets.is_empty() {
             return;
         }
-        let ops: Vec<Op<'_>> = sets
-            .iter()
-            .map(|s| Op::Put { key: &buf[s[1].0..s[1].1], value: &buf[s[2].0..s[2].1], expires_at: 0 })
-            .collect();
-        if self.shared.db.put_ops(&ops).is_ok() {
+        let pairs: Vec<(&[u8], &[u8])> = sets.iter().map(|s| (&buf[s[1].0..s[1].1], &buf[s[2].0..s[2].1])).collect();
+        if self.shared.db.put_many(&pairs).is_ok() {
             for _ in 0..sets.len() {
                 out.ok();
             }
