@@ -22,7 +22,7 @@ run: check-tools
 EXTRA_TESTS :=
 EXTRA_BENCHES :=
 # `include`, not `-include`: a renamed or missing file must stop the build, not drop its suite.
-include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk \
+include bench/bench.mk ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk \
   tests/scale/scale.mk fuzz/fuzz.mk tests/powercut/powercut.mk
 
 test: lint test-rust $(EXTRA_TESTS)
@@ -50,8 +50,8 @@ soak: check-tools soak-powercut
 
 bench: check-tools bench-rust $(EXTRA_BENCHES)
 
-bench-rust:
-	$(CARGO) run --release -p scalodb-bench -- $(BENCH_ARGS)
+bench-rust: bench-tools
+	$(BENCH_ROCKSDB_ENV) $(CARGO) run --release -p scalodb-bench $(BENCH_FEATURES) -- $(BENCH_ARGS)
 
 clean:
 	$(CARGO) clean

@@ -1,5 +1,7 @@
 //! Build script: records the versions of the peer crates, read from the
-//! workspace's Cargo.lock, so that the report can name them.
+//! workspace's Cargo.lock, and the version of the RocksDB library the
+//! `rocksdb` feature links (from `$ROCKSDB_INCLUDE_DIR/rocksdb/version.h`, set
+//! by bench/bench.mk), so that the report can name them.
 
 use std::path::Path;
 
@@ -20,6 +22,25 @@ fn main() {
         let version = locked_version(&text, name).unwrap_or_else(|| "unknown".to_string());
         println!("cargo:rustc-env={var}={version}");
     }
+    println!("cargo:rerun-if-env-changed=ROCKSDB_INCLUDE_DIR");
+    let library = std::env::var("ROCKSDB_INCLUDE_DIR")
+        .ok()
+        .and_then(|dir| std::fs::read_to_string(Path::new(&dir).join("rocksdb/version.h")).ok())
+        .and_then(|header| rocksdb_version(&header))
+        .unwrap_or_else(|| "bundled".to_string());
+    println!("cargo:rustc-env=BENCH_VERSION_LIBROCKSDB={library}");
+}
+
+/// `MAJOR.MINOR.PATCH` from the `#define ROCKSDB_MAJOR 7` lines of version.h.
+fn rocksdb_version(header: &str) -> Option<String> {
+    let part = |name: &str| {
+        header.lines().find_map(|line| {
+            let rest = line.trim().strip_prefix("#define")?.trim_start().strip_prefix(name)?;
+            let value = rest.trim();
+            value.parse::<u32>().ok()
+        })
+    };
+    Some(format!("{}.{}.{}", part("ROCKSDB_MAJOR")?, part("ROCKSDB_MINOR")?, part("ROCKSDB_PATCH")?))
 }
 
 /// The version of the first `[[package]]` named `name` in a Cargo.lock.

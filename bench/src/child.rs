@@ -1,11 +1,14 @@
 //! The child process: runs every selected workload against one engine in a
 //! data directory it is given, then reports one JSON line on stdout with the
-//! timings, its peak RSS and the bytes its main store left on disk.
+//! timings, its peak RSS and the bytes its main store left on disk. The
+//! parent runs the scale workload in a child of its own, so that its memory
+//! figures are its own.
 
-use crate::engines::{Engine, OpenSpec, Store};
+use crate::engines::{Engine, Mode, OpenSpec, Store};
 use crate::runner::{self, Timing, SCANS};
+use crate::scale::{self, ScaleReport};
 use crate::workload::{row_key, Workload};
-use crate::BoxResult;
+use crate::{rss, BoxResult};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -26,6 +29,9 @@ pub struct ChildReport {
     pub disk_bytes: Option<u64>,
     /// Blocks actually allocated to those files (sparse or preallocated files differ).
     pub disk_allocated_bytes: Option<u64>,
+    /// The scale workload's figures, when it ran.
+    #[serde(default)]
+    pub scale: Option<ScaleReport>,
 }
 
 /// One timed workload run.
@@ -63,6 +69,8 @@ pub struct ChildPlan {
     pub keys: u64,
     /// Puts in each durable run.
     pub durable_ops: u64,
+    /// Keys of the scale workload.
+    pub scale_keys: u64,
     /// Selected workloads.
     pub workloads: Vec<Workload>,
 }
@@ -104,7 +112,7 @@ pub fn run(engine: Engine, dir: &Path, plan: &ChildPlan) -> BoxResult<ChildRepor
         let main_dir = dir.join("main");
         let store = open(engine, &main_dir, false, keys)?;
         let fill = runner::fill(store.as_ref(), &order, 1)?;
-        fill_peak = peak_rss_bytes();
+        fill_peak = rss::peak_bytes();
         if rec.wants(Workload::Fill) {
             rec.record(Workload::Fill, 1, fill, None);
         }
@@ -156,10 +164,13 @@ pub fn run(engine: Engine, dir: &Path, plan: &ChildPlan) -> BoxResult<ChildRepor
         }
     }
 
+    let scale = if rec.wants(Workload::Scale) { Some(scale::run(engine, dir, plan.scale_keys)?) } else { None };
+
     Ok(ChildReport {
         engine: engine.name().to_string(),
         measurements: rec.measurements,
-        peak_rss_bytes: peak_rss_bytes(),
+        scale,
+        peak_rss_bytes: rss::peak_bytes(),
         fill_peak_rss_bytes: fill_peak,
         disk_bytes: disk.map(|d| d.size),
         disk_allocated_bytes: disk.map(|d| d.allocated),
@@ -167,17 +178,8 @@ pub fn run(engine: Engine, dir: &Path, plan: &ChildPlan) -> BoxResult<ChildRepor
 }
 
 fn open(engine: Engine, dir: &Path, durable: bool, keys: u64) -> BoxResult<Box<dyn Store>> {
-    engine
-        .open(OpenSpec { dir, durable, keys })
-        .map_err(|e| format!("opening {engine} in {}: {e}", dir.display()).into())
-}
-
-/// VmHWM (peak resident set size) of this process, from /proc/self/status.
-pub fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    let mode = if durable { Mode::Durable } else { Mode::Normal };
+    engine.open(OpenSpec { dir, mode, keys }).map_err(|e| format!("opening {engine} in {}: {e}", dir.display()).into())
 }
 
 /// Bytes used by the files of a directory tree.

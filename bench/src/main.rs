@@ -7,9 +7,14 @@ mod child;
 mod cli;
 mod data;
 mod engines;
+mod latency;
 mod machine;
 mod parent;
+mod rss;
 mod runner;
+mod scale;
+mod scale_summary;
+mod scale_table;
 mod summary;
 mod table;
 mod workload;
@@ -47,7 +52,12 @@ fn main() -> ExitCode {
 
 /// Child mode: run the workloads, print the report as one JSON line.
 fn run_child(engine: engines::Engine, dir: &std::path::Path, s: &cli::Settings) -> BoxResult<()> {
-    let plan = child::ChildPlan { keys: s.keys, durable_ops: s.durable_ops, workloads: s.workloads.clone() };
+    let plan = child::ChildPlan {
+        keys: s.keys,
+        durable_ops: s.durable_ops,
+        scale_keys: s.scale_keys,
+        workloads: s.workloads.clone(),
+    };
     let report = child::run(engine, dir, &plan)?;
     println!("{}", serde_json::to_string(&report)?);
     Ok(())

@@ -1,37 +1,57 @@
 //! The parent process: runs every engine once per run, each in a fresh child
-//! process with its own temporary data directory, then summarises, prints
-//! the tables and writes the JSON file.
+//! process with its own temporary data directory, then the scale workload the
+//! same way (a child per engine and run, after all the others, so that the
+//! short workloads report first), then summarises, prints the tables and
+//! writes the JSON file.
 
 use crate::child::ChildReport;
 use crate::cli::Settings;
 use crate::engines::Engine;
 use crate::runner::SCANS;
 use crate::summary::{summarize, SummaryInput};
+use crate::workload::Workload;
 use crate::BoxResult;
 use std::process::{Command, Stdio};
 
 /// Runs the whole benchmark.
 pub fn run(settings: &Settings) -> BoxResult<()> {
     let names: Vec<&str> = settings.engines.iter().map(|e| e.name()).collect();
-    let workloads: Vec<&str> = settings.workloads.iter().map(|w| w.name()).collect();
-    eprintln!(
-        "scalodb-bench: N={} runs={} durable_ops={} engines={} workloads={}",
-        settings.keys,
-        settings.runs,
-        settings.durable_ops,
-        names.join(","),
-        workloads.join(",")
-    );
+    let normal: Vec<Workload> = settings.workloads.iter().copied().filter(|w| *w != Workload::Scale).collect();
+    let workloads: Vec<&str> = normal.iter().map(|w| w.name()).collect();
+    let scale_names: Vec<&str> = settings.scale_engines.iter().map(|e| e.name()).collect();
+    if !normal.is_empty() {
+        eprintln!(
+            "scalodb-bench: N={} runs={} durable_ops={} engines={} workloads={}",
+            settings.keys,
+            settings.runs,
+            settings.durable_ops,
+            names.join(","),
+            workloads.join(",")
+        );
+    }
+    if !scale_names.is_empty() {
+        eprintln!(
+            "scalodb-bench: scale: keys={} runs={} engines={}",
+            settings.scale_keys,
+            settings.scale_runs,
+            scale_names.join(",")
+        );
+    }
     std::fs::create_dir_all(&settings.tmp_dir).map_err(|e| format!("creating {}: {e}", settings.tmp_dir.display()))?;
     let mut outcomes = Vec::new();
-    for run in 1..=settings.runs {
-        for &engine in &settings.engines {
-            eprintln!("  run {run}/{}: {engine}", settings.runs);
-            let outcome = run_child(settings, engine).map_err(|e| format!("run {run}: {e}"));
-            if let Err(e) = &outcome {
-                eprintln!("    {engine} FAILED: {e}");
+    if !normal.is_empty() {
+        for run in 1..=settings.runs {
+            for &engine in &settings.engines {
+                eprintln!("  run {run}/{}: {engine}", settings.runs);
+                outcomes.push((engine, run_logged(settings, engine, &normal, run)));
             }
-            outcomes.push((engine, outcome));
+        }
+    }
+    let mut scale_outcomes = Vec::new();
+    for run in 1..=settings.scale_runs {
+        for &engine in &settings.scale_engines {
+            eprintln!("  scale run {run}/{}: {engine}", settings.scale_runs);
+            scale_outcomes.push((engine, run_logged(settings, engine, &[Workload::Scale], run)));
         }
     }
 
@@ -43,8 +63,12 @@ pub fn run(settings: &Settings) -> BoxResult<()> {
             runs: settings.runs,
             durable_ops: settings.durable_ops,
             scans: SCANS,
+            scale_engines: &settings.scale_engines,
+            scale_keys: settings.scale_keys,
+            scale_runs: settings.scale_runs,
         },
         &outcomes,
+        &scale_outcomes,
     );
     print!("{}", crate::table::render(&summary));
     let json = serde_json::to_string_pretty(&summary)?;
@@ -56,15 +80,24 @@ pub fn run(settings: &Settings) -> BoxResult<()> {
     Ok(())
 }
 
+/// Runs one child and reports a failure on stderr as it happens.
+fn run_logged(settings: &Settings, engine: Engine, workloads: &[Workload], run: usize) -> Result<ChildReport, String> {
+    let outcome = run_child(settings, engine, workloads).map_err(|e| format!("run {run}: {e}"));
+    if let Err(e) = &outcome {
+        eprintln!("    {engine} FAILED: {e}");
+    }
+    outcome
+}
+
 /// Runs one engine in a child process and parses its report. The data
 /// directory is removed when this returns, whatever the child did.
-fn run_child(settings: &Settings, engine: Engine) -> Result<ChildReport, String> {
+fn run_child(settings: &Settings, engine: Engine, workloads: &[Workload]) -> Result<ChildReport, String> {
     let data = tempfile::Builder::new()
         .prefix(&format!("scalodb-bench-{engine}-"))
         .tempdir_in(&settings.tmp_dir)
         .map_err(|e| format!("creating a data directory: {e}"))?;
     let exe = std::env::current_exe().map_err(|e| format!("locating myself: {e}"))?;
-    let workloads: Vec<&str> = settings.workloads.iter().map(|w| w.name()).collect();
+    let workloads: Vec<&str> = workloads.iter().map(|w| w.name()).collect();
     let output = Command::new(exe)
         .arg("--child")
         .arg(engine.name())
@@ -74,6 +107,8 @@ fn run_child(settings: &Settings, engine: Engine) -> Result<ChildReport, String>
         .arg(settings.keys.to_string())
         .arg("--durable-ops")
         .arg(settings.durable_ops.to_string())
+        .arg("--scale-keys")
+        .arg(settings.scale_keys.to_string())
         .arg("--workloads")
         .arg(workloads.join(","))
         .stdin(Stdio::null())

@@ -1,10 +1,12 @@
 //! Aggregates the child reports of all runs into medians with their spread,
-//! ScaloDB's ratios to its peers, and the JSON document written to disk.
+//! ScaloDB's ratios to its peers, and the JSON document written to disk (the
+//! scale workload's part is built by `scale_summary.rs`).
 
 use crate::child::ChildReport;
 use crate::data::{KEY_LEN, VALUE_LEN};
 use crate::engines::{Engine, SCALODB};
 use crate::machine::Machine;
+use crate::scale_summary::ScaleSummary;
 use crate::workload::{row_key, Workload};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -113,6 +115,9 @@ pub struct Summary {
     pub engines: BTreeMap<String, EngineSummary>,
     /// ScaloDB against its peers, one entry per row.
     pub ratios: Vec<Ratio>,
+    /// The scale workload, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<ScaleSummary>,
 }
 
 /// Settings under which the summary is built.
@@ -129,10 +134,21 @@ pub struct SummaryInput<'a> {
     pub durable_ops: u64,
     /// Scans per scan run.
     pub scans: u64,
+    /// Engines of the scale workload (empty: it did not run).
+    pub scale_engines: &'a [Engine],
+    /// Keys of the scale workload.
+    pub scale_keys: u64,
+    /// Runs of the scale workload.
+    pub scale_runs: usize,
 }
 
-/// Builds the summary from every child's outcome (`Err` = failed run).
-pub fn summarize(input: &SummaryInput<'_>, outcomes: &[(Engine, Result<ChildReport, String>)]) -> Summary {
+/// Builds the summary from every child's outcome (`Err` = failed run): the
+/// children of the other workloads, then those of the scale workload.
+pub fn summarize(
+    input: &SummaryInput<'_>,
+    outcomes: &[(Engine, Result<ChildReport, String>)],
+    scale_outcomes: &[(Engine, Result<ChildReport, String>)],
+) -> Summary {
     let raw_bytes = input.keys * (KEY_LEN + VALUE_LEN) as u64;
     let mut rows = Vec::new();
     for w in Workload::ALL.iter().filter(|w| input.workloads.contains(w)) {
@@ -140,9 +156,11 @@ pub fn summarize(input: &SummaryInput<'_>, outcomes: &[(Engine, Result<ChildRepo
             rows.push((*w, t));
         }
     }
+    // Without any of the other workloads (`--workloads scale`), their tables stay empty.
+    let order: Vec<Engine> = if rows.is_empty() { Vec::new() } else { input.engines.to_vec() };
 
     let mut engines = BTreeMap::new();
-    for &engine in input.engines {
+    for &engine in &order {
         let mine: Vec<&Result<ChildReport, String>> =
             outcomes.iter().filter(|(e, _)| *e == engine).map(|(_, r)| r).collect();
         let reports: Vec<&ChildReport> = mine.iter().filter_map(|r| r.as_ref().ok()).collect();
@@ -185,7 +203,10 @@ pub fn summarize(input: &SummaryInput<'_>, outcomes: &[(Engine, Result<ChildRepo
     }
 
     check_checksums(&mut engines, &rows);
-    let ratios = ratios(input.engines, &engines, &rows);
+    let ratios = ratios(&order, &engines, &rows);
+    let scale = (!input.scale_engines.is_empty()).then(|| {
+        crate::scale_summary::summarize(input.scale_engines, input.scale_keys, input.scale_runs, scale_outcomes)
+    });
     Summary {
         machine: Machine::detect(),
         date: crate::machine::utc_now(),
@@ -196,10 +217,11 @@ pub fn summarize(input: &SummaryInput<'_>, outcomes: &[(Engine, Result<ChildRepo
         key_bytes: KEY_LEN,
         value_bytes: VALUE_LEN,
         raw_bytes,
-        engine_order: input.engines.iter().map(|e| e.name().to_string()).collect(),
+        engine_order: order.iter().map(|e| e.name().to_string()).collect(),
         row_order: rows.iter().map(|&(w, t)| row_key(w, t)).collect(),
         engines,
         ratios,
+        scale,
     }
 }
 

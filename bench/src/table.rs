@@ -1,5 +1,6 @@
 //! Prints the summary as plain-text tables: throughput per engine, ScaloDB's
-//! ratios to its peers, and memory and disk use.
+//! ratios to its peers, and memory and disk use; then the scale table
+//! (`scale_table.rs`). The number formatting here is shared with it.
 
 use crate::engines::SCALODB;
 use crate::summary::{Figure, Summary};
@@ -8,10 +9,15 @@ use std::fmt::Write as _;
 /// Renders the full report.
 pub fn render(summary: &Summary) -> String {
     let mut out = String::new();
-    throughput(&mut out, summary);
-    ratios(&mut out, summary);
-    memory(&mut out, summary);
-    errors(&mut out, summary);
+    if !summary.row_order.is_empty() {
+        throughput(&mut out, summary);
+        ratios(&mut out, summary);
+        memory(&mut out, summary);
+        errors(&mut out, summary);
+    }
+    if let Some(scale) = &summary.scale {
+        crate::scale_table::render(&mut out, scale);
+    }
     out
 }
 
@@ -131,12 +137,13 @@ fn cell(f: &Figure, spread: bool) -> String {
 }
 
 /// A throughput with a K or M suffix.
-fn human(x: f64) -> String {
+pub(crate) fn human(x: f64) -> String {
     let (div, suffix) = scale(x);
     format!("{}{suffix}", digits(x / div))
 }
 
-fn scale(x: f64) -> (f64, &'static str) {
+/// The divisor and suffix (K, M) that `human` uses for `x`.
+pub(crate) fn scale(x: f64) -> (f64, &'static str) {
     if x >= 1e6 {
         (1e6, "M")
     } else if x >= 1e3 {
@@ -147,7 +154,7 @@ fn scale(x: f64) -> (f64, &'static str) {
 }
 
 /// Three significant digits for numbers below 1000.
-fn digits(x: f64) -> String {
+pub(crate) fn digits(x: f64) -> String {
     if x >= 100.0 {
         format!("{x:.0}")
     } else if x >= 10.0 {
@@ -157,12 +164,12 @@ fn digits(x: f64) -> String {
     }
 }
 
-fn mib(bytes: u64) -> String {
+pub(crate) fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Writes `rows` as aligned columns: first column left-aligned, others right.
-fn grid(out: &mut String, rows: &[Vec<String>]) {
+pub(crate) fn grid(out: &mut String, rows: &[Vec<String>]) {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))

@@ -1,5 +1,7 @@
 //! The workloads the benchmark knows, their names and the thread counts each
-//! one is measured with.
+//! one is measured with. `scale` is the odd one: it runs in a child of its own
+//! with its own key count, and reports latencies and memory rather than one
+//! throughput (see `scale.rs`).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -19,11 +21,15 @@ pub enum Workload {
     Scan,
     /// Puts that are each fsynced before they return.
     Durable,
+    /// A random fill of `--scale-keys` keys by one writer while one reader gets
+    /// written keys, then a checkpoint and a reopen.
+    Scale,
 }
 
 impl Workload {
     /// Every workload, in the order they are run and printed.
-    pub const ALL: [Workload; 5] = [Workload::Fill, Workload::Read, Workload::Mixed, Workload::Scan, Workload::Durable];
+    pub const ALL: [Workload; 6] =
+        [Workload::Fill, Workload::Read, Workload::Mixed, Workload::Scan, Workload::Durable, Workload::Scale];
 
     /// The name used on the command line, in the table and in the JSON.
     pub fn name(self) -> &'static str {
@@ -33,15 +39,19 @@ impl Workload {
             Workload::Mixed => "mixed",
             Workload::Scan => "scan",
             Workload::Durable => "durable",
+            Workload::Scale => "scale",
         }
     }
 
-    /// The thread counts this workload is measured with.
+    /// The thread counts this workload is measured with; none for `scale`,
+    /// which has no row in the throughput table (its writer and reader are
+    /// fixed, and it has a table of its own).
     pub fn thread_counts(self) -> &'static [usize] {
         match self {
             Workload::Fill | Workload::Read | Workload::Mixed => &[1, 2],
             Workload::Scan => &[1],
             Workload::Durable => &[1, 4],
+            Workload::Scale => &[],
         }
     }
 
@@ -55,7 +65,7 @@ impl Workload {
 
     /// Whether the workload needs the filled store of N keys.
     pub fn uses_filled_store(self) -> bool {
-        !matches!(self, Workload::Durable)
+        !matches!(self, Workload::Durable | Workload::Scale)
     }
 }
 

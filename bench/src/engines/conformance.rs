@@ -1,14 +1,16 @@
 //! Tests that every engine adapter behaves the same way through `Store`:
-//! puts, gets, overwrites, ordered prefix scans, batching and durable mode.
+//! puts, gets, overwrites, ordered prefix scans, batching, durable mode, and
+//! a checkpoint followed by a reopen that finds every write.
 
-use super::{Engine, OpenSpec};
+use super::{Engine, Mode, OpenSpec};
 use crate::data::{key, prefix, value};
 use crate::runner;
 use crate::workload::Workload;
 
 fn check(engine: Engine, durable: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let spec = OpenSpec { dir: dir.path(), durable, keys: 1000 };
+    let mode = if durable { Mode::Durable } else { Mode::Normal };
+    let spec = OpenSpec { dir: dir.path(), mode, keys: 1000 };
     let store = engine.open(spec).unwrap();
     let keys = if durable { 50 } else { 1000 };
     let order = crate::data::permutation(keys, 5);
@@ -32,7 +34,18 @@ fn check(engine: Engine, durable: bool) {
         runner::read(store.as_ref(), keys, 500, 2).unwrap();
         runner::mixed(store.as_ref(), keys, 500, 2).unwrap();
     }
+    assert_eq!(store.checkpoint().unwrap(), engine.persistent(), "{engine}: checkpoint");
+    store.put(&key(9), &value(9, 5)).unwrap();
+    store.finish_writes().unwrap();
     store.close().unwrap();
+
+    if engine.persistent() {
+        let store = engine.open(OpenSpec { dir: dir.path(), mode: Mode::Scale, keys: 1000 }).unwrap();
+        assert!(store.get(&key(9), &mut |v| seen = v.to_vec()).unwrap(), "{engine}: lost a put on reopen");
+        assert_eq!(seen, value(9, 5), "{engine}: wrong value after reopen");
+        assert!(store.get(&key(keys - 1), &mut |_| {}).unwrap(), "{engine}: lost the fill on reopen");
+        store.close().unwrap();
+    }
 }
 
 #[test]

@@ -8,6 +8,9 @@ use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode};
 pub const SETTINGS: &str = "default config; each insert is written to the OS by the journal \
     (PersistMode::Buffer), no fsync; durable: persist(PersistMode::SyncAll) after each insert";
 
+/// What a checkpoint is for fjall.
+pub const CHECKPOINT: &str = "persist(PersistMode::SyncAll): fsync the journal";
+
 /// A fjall database with one keyspace.
 pub struct FjallStore {
     db: Database,
@@ -16,11 +19,11 @@ pub struct FjallStore {
 }
 
 impl FjallStore {
-    /// Opens a fresh database in `spec.dir`.
+    /// Opens the database in `spec.dir`, creating it if it is new.
     pub fn open(spec: OpenSpec<'_>) -> BoxResult<Self> {
         let db = Database::builder(spec.dir).open()?;
         let keyspace = db.keyspace("bench", KeyspaceCreateOptions::default)?;
-        Ok(FjallStore { db, keyspace, durable: spec.durable })
+        Ok(FjallStore { db, keyspace, durable: spec.durable() })
     }
 }
 
@@ -49,6 +52,11 @@ impl Store for FjallStore {
             visit(&key, &value);
         }
         Ok(())
+    }
+
+    fn checkpoint(&self) -> BoxResult<bool> {
+        self.db.persist(PersistMode::SyncAll)?;
+        Ok(true)
     }
 
     fn close(self: Box<Self>) -> BoxResult<()> {

@@ -13,6 +13,9 @@ pub const SETTINGS_BTREE: &str = "RwLock<BTreeMap<Vec<u8>, Vec<u8>>> (parking_lo
 pub const SETTINGS_HASH: &str =
     "RwLock<HashMap<Vec<u8>, Vec<u8>>> (parking_lot, std SipHash), persists nothing; no scan";
 
+/// What a checkpoint is for the baselines.
+pub const CHECKPOINT: &str = "none: the baselines keep nothing on disk";
+
 /// Ordered in-memory baseline.
 #[derive(Default)]
 pub struct BTreeStore {

@@ -37,6 +37,13 @@ pub trait Store: Send + Sync {
         Ok(())
     }
 
+    /// Makes everything written so far durable in the engine's own way (what
+    /// that is: [`Engine::checkpoint_means`]) and returns true; false, doing
+    /// nothing, for an engine that has no such step (the in-memory baselines).
+    fn checkpoint(&self) -> BoxResult<bool> {
+        Ok(false)
+    }
+
     /// The number of fsyncs the engine reports having made, if it counts them.
     fn fsyncs(&self) -> Option<u64> {
         None
@@ -46,15 +53,35 @@ pub trait Store: Send + Sync {
     fn close(self: Box<Self>) -> BoxResult<()>;
 }
 
+/// Which configuration of an engine a workload runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Each write reaches the OS before it returns, no fsync per write.
+    Normal,
+    /// Every put is fsynced before it returns.
+    Durable,
+    /// The scale workload: the normal configuration, except that ScaloDB runs
+    /// on `Options::default()` as a user who tunes nothing would.
+    Scale,
+}
+
 /// How a store is opened for one workload.
 #[derive(Clone, Copy, Debug)]
 pub struct OpenSpec<'a> {
-    /// Directory that holds the store's files (created if missing).
+    /// Directory that holds the store's files (created if missing; an
+    /// existing store in it is opened as it is).
     pub dir: &'a Path,
-    /// True for the durable workload: every put is fsynced before it returns.
-    pub durable: bool,
+    /// The configuration.
+    pub mode: Mode,
     /// How many keys the workload will write (to size memory maps).
     pub keys: u64,
+}
+
+impl OpenSpec<'_> {
+    /// True for the durable workload.
+    pub fn durable(&self) -> bool {
+        self.mode == Mode::Durable
+    }
 }
 
 /// One engine (or engine configuration) under test.
@@ -123,12 +150,28 @@ impl Engine {
     }
 
     /// Whether the engine can run `workload` (a hash map cannot scan in key
-    /// order; the baselines cannot fsync; batching contradicts fsync-per-put).
+    /// order; the baselines cannot fsync; batching contradicts fsync-per-put,
+    /// and in `scale` the reader must find every key the writer has put).
     pub fn supports(self, workload: Workload) -> bool {
         match workload {
             Workload::Scan => self != Engine::HashMap,
             Workload::Durable => self.persistent() && self != Engine::RedbBatch,
+            Workload::Scale => self != Engine::RedbBatch,
             _ => true,
+        }
+    }
+
+    /// What [`Store::checkpoint`] does for this engine, for the report.
+    pub fn checkpoint_means(self) -> &'static str {
+        match self {
+            Engine::ScaloDb => scalodb::CHECKPOINT,
+            Engine::Lmdb => lmdb::CHECKPOINT,
+            Engine::Redb | Engine::RedbBatch => redb::CHECKPOINT,
+            Engine::Fjall => fjall::CHECKPOINT,
+            Engine::Sled => sled::CHECKPOINT,
+            #[cfg(feature = "rocksdb")]
+            Engine::RocksDb => rocksdb::CHECKPOINT,
+            Engine::BTreeMap | Engine::HashMap => memory::CHECKPOINT,
         }
     }
 
@@ -157,12 +200,15 @@ impl Engine {
             Engine::Fjall => env!("BENCH_VERSION_FJALL"),
             Engine::Sled => env!("BENCH_VERSION_SLED"),
             #[cfg(feature = "rocksdb")]
-            Engine::RocksDb => env!("BENCH_VERSION_ROCKSDB"),
+            Engine::RocksDb => {
+                concat!(env!("BENCH_VERSION_ROCKSDB"), ", librocksdb ", env!("BENCH_VERSION_LIBROCKSDB"))
+            }
             Engine::BTreeMap | Engine::HashMap => "std",
         }
     }
 
-    /// Opens a fresh store of this engine.
+    /// Opens a store of this engine: a fresh one in an empty directory, the
+    /// one already there otherwise (the reopen of the scale workload).
     pub fn open(self, spec: OpenSpec<'_>) -> BoxResult<Box<dyn Store>> {
         std::fs::create_dir_all(spec.dir)?;
         Ok(match self {
@@ -198,7 +244,7 @@ impl FromStr for Engine {
         }
         let names: Vec<&str> = Engine::ALL.iter().map(|e| e.name()).collect();
         let hint = match s {
-            "rocksdb" => " (rebuild with `--features rocksdb`)",
+            "rocksdb" => " (build with `--features rocksdb` and the variables of bench/bench.mk, as `make bench` does)",
             SCALODB => " (the ScaloDB adapter is not wired into this build)",
             _ => "",
         };

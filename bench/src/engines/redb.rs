@@ -13,6 +13,10 @@ pub const SETTINGS_PER_PUT: &str = "one write txn per put; normal workloads: Dur
 pub const SETTINGS_BATCH: &str = "puts buffered and committed 1 000 per write txn with \
     Durability::None (unflushed puts are not visible to readers); not run in durable";
 
+/// What a checkpoint is for redb.
+pub const CHECKPOINT: &str = "an empty write txn with Durability::Immediate: makes every earlier \
+    Durability::None commit durable";
+
 /// Puts per transaction of the batching variant.
 pub const BATCH: usize = 1000;
 
@@ -27,13 +31,13 @@ pub struct RedbStore {
 }
 
 impl RedbStore {
-    /// Creates a fresh database file in `spec.dir`, committing every `batch` puts.
+    /// Opens (or creates) the database file in `spec.dir`, committing every `batch` puts.
     pub fn open(spec: OpenSpec<'_>, batch: usize) -> BoxResult<Self> {
         let db = Database::create(spec.dir.join("data.redb"))?;
         let txn = db.begin_write()?;
         txn.open_table(TABLE)?;
         txn.commit()?;
-        let durability = if spec.durable { Durability::Immediate } else { Durability::None };
+        let durability = if spec.durable() { Durability::Immediate } else { Durability::None };
         Ok(RedbStore { db, durability, batch, pending: Mutex::new(Vec::with_capacity(batch)) })
     }
 
@@ -97,6 +101,14 @@ impl Store for RedbStore {
             pending.clear();
         }
         Ok(())
+    }
+
+    fn checkpoint(&self) -> BoxResult<bool> {
+        self.finish_writes()?;
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        txn.commit()?;
+        Ok(true)
     }
 
     fn close(self: Box<Self>) -> BoxResult<()> {

@@ -7,6 +7,9 @@ use crate::BoxResult;
 pub const SETTINGS: &str = "default config (writes are buffered by sled and flushed by its \
     background thread every 500 ms); durable: flush() after each insert";
 
+/// What a checkpoint is for sled.
+pub const CHECKPOINT: &str = "flush(): write sled's buffered writes and fsync them";
+
 /// A sled database.
 pub struct SledStore {
     db: sled::Db,
@@ -14,10 +17,10 @@ pub struct SledStore {
 }
 
 impl SledStore {
-    /// Opens a fresh database in `spec.dir`.
+    /// Opens the database in `spec.dir`, creating it if it is new.
     pub fn open(spec: OpenSpec<'_>) -> BoxResult<Self> {
         let db = sled::Config::new().path(spec.dir).open()?;
-        Ok(SledStore { db, durable: spec.durable })
+        Ok(SledStore { db, durable: spec.durable() })
     }
 }
 
@@ -46,6 +49,11 @@ impl Store for SledStore {
             visit(&key, &value);
         }
         Ok(())
+    }
+
+    fn checkpoint(&self) -> BoxResult<bool> {
+        self.db.flush()?;
+        Ok(true)
     }
 
     fn close(self: Box<Self>) -> BoxResult<()> {
