@@ -3,10 +3,23 @@
 use std::sync::atomic::Ordering;
 
 use super::args::Args;
-use super::{int_arg, lookup, reply_err, CmdResult, CommandSpec, Ctx, COMMANDS, SYNTAX};
+use super::spec::{command_table, CommandSpec};
+use super::{int_arg, lookup, reply_err, table, CmdResult, Ctx, SYNTAX};
 use crate::resp::Out;
 use crate::state::ServerState;
 use crate::{glob, info};
+
+/// The administration commands (columns: `spec.rs`).
+pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: Server;
+    // name     arity  flags            keys  since     handler  summary
+    "info"      -1     []               -     "1.0.0"   info     "Returns information and statistics about the server.";
+    "config"    -2     [ADMIN]          -     "2.0.0"   config   "Reads or changes server parameters.";
+    "command"   -1     []               -     "2.8.13"  command  "Returns information about commands.";
+    "dbsize"    1      [READONLY FAST]  -     "1.0.0"   dbsize   "Returns the number of keys in the database.";
+    "flushdb"   -1     [WRITE]          -     "1.0.0"   flushdb  "Removes all keys from the database.";
+    "flushall"  -1     [WRITE]          -     "1.0.0"   flushdb  "Removes all keys from all databases.";
+    "time"      1      [FAST]           -     "2.6.0"   time     "Returns the server time.";
+};
 
 /// The Redis version the server claims, for clients that enable features by version: the
 /// commands and replies here follow Redis 7.2.
@@ -108,13 +121,13 @@ fn command_info(spec: &CommandSpec, out: &mut Out) {
     out.array(10);
     out.bulk(spec.name.as_bytes());
     out.int(spec.arity as i64);
-    out.set(spec.flags.iter().filter(|f| !f.starts_with("runs-")).count());
-    for f in spec.flags.iter().filter(|f| !f.starts_with("runs-")) {
+    out.set(spec.flags.shown().count());
+    for f in spec.flags.shown() {
         out.simple(f);
     }
-    out.int(spec.first_key as i64);
-    out.int(spec.last_key as i64);
-    out.int(spec.step as i64);
+    out.int(spec.keys.first as i64);
+    out.int(spec.keys.last as i64);
+    out.int(spec.keys.step as i64);
     out.set(0);
     out.set(0);
     out.array(0);
@@ -130,28 +143,29 @@ fn command_docs(spec: &CommandSpec, out: &mut Out) {
     out.bulk(b"since");
     out.bulk(spec.since.as_bytes());
     out.bulk(b"group");
-    out.bulk(spec.group.as_bytes());
+    out.bulk(spec.group.name().as_bytes());
 }
 
 pub fn command(_ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     if args.len() == 1 {
-        out.array(COMMANDS.len());
-        for spec in COMMANDS {
+        out.array(table::COMMANDS.len());
+        for spec in table::COMMANDS {
             command_info(spec, out);
         }
         return Ok(());
     }
     let named = || args.iter_from(2).map(lookup);
     match args.lower(1).as_str() {
-        "count" if args.len() == 2 => out.int(COMMANDS.len() as i64),
+        "count" if args.len() == 2 => out.int(table::COMMANDS.len() as i64),
         "list" if args.len() == 2 => {
-            out.array(COMMANDS.len());
-            for spec in COMMANDS {
+            out.array(table::COMMANDS.len());
+            for spec in table::COMMANDS {
                 out.bulk(spec.name.as_bytes());
             }
         }
         "info" => {
-            let specs: Vec<_> = if args.len() == 2 { COMMANDS.iter().map(Some).collect() } else { named().collect() };
+            let specs: Vec<_> =
+                if args.len() == 2 { table::COMMANDS.iter().copied().map(Some).collect() } else { named().collect() };
             out.array(specs.len());
             for spec in specs {
                 match spec {
@@ -161,7 +175,7 @@ pub fn command(_ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
             }
         }
         "docs" => {
-            let specs: Vec<_> = if args.len() == 2 { COMMANDS.iter().collect() } else { named().flatten().collect() };
+            let specs: Vec<_> = if args.len() == 2 { table::COMMANDS.to_vec() } else { named().flatten().collect() };
             out.map(specs.len());
             for spec in specs {
                 command_docs(spec, out);

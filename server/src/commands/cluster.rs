@@ -9,9 +9,18 @@
 use std::net::IpAddr;
 
 use super::args::Args;
+use super::spec::{command_table, CommandSpec};
 use super::{reply_err, CmdResult, Ctx};
 use crate::resp::Out;
 use crate::state::ServerState;
+
+/// The cluster commands (columns: `spec.rs`).
+pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: Cluster;
+    // name      arity  flags   keys  since    handler   summary
+    "cluster"    -2     []      -     "3.0.0"  cluster   "Reports the cluster layout (a single node owning every slot, in emulated cluster mode).";
+    "readonly"   1      [FAST]  -     "3.0.0"  readonly  "Lets replicas answer this connection's reads (no replicas here: acknowledged only).";
+    "readwrite"  1      [FAST]  -     "3.0.0"  readonly  "Sends this connection's reads to primaries again (acknowledged only).";
+};
 
 /// Slots of a Redis cluster; a key belongs to `crc16(key or its tag) % SLOTS`.
 pub const SLOTS: u16 = 16384;

@@ -4,10 +4,24 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::args::Args;
+use super::spec::{command_table, CommandSpec};
 use super::{reply_err, CmdResult, Ctx, NOT_INT, SYNTAX};
 use crate::resp::{parse_i64, Out};
 use crate::session::ReplyMode;
 use crate::state::{ClientMeta, ServerState};
+
+/// The connection commands (columns: `spec.rs`).
+pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: Connection;
+    // name   arity  flags                         keys  since    handler  summary
+    "ping"    -1     [FAST]                        -     "1.0.0"  ping     "Returns the server's liveliness response.";
+    "echo"    2      [FAST]                        -     "1.0.0"  echo     "Returns the given string.";
+    "quit"    -1     [NO_AUTH FAST RUNS_IN_MULTI]  -     "1.0.0"  quit     "Closes the connection.";
+    "reset"   1      [NO_AUTH FAST RUNS_IN_MULTI]  -     "6.2.0"  reset    "Resets the connection: ends MULTI and WATCH, RESP2, replies on, and deauthenticates.";
+    "hello"   -1     [NO_AUTH FAST]                -     "6.0.0"  hello    "Handshakes with the server: protocol version, authentication, client name.";
+    "auth"    -2     [NO_AUTH FAST]                -     "1.0.0"  auth     "Authenticates the connection.";
+    "select"  2      [FAST]                        -     "1.0.0"  select   "Changes the selected database (only database 0 exists).";
+    "client"  -2     []                            -     "2.4.0"  client   "Names, identifies and lists client connections.";
+};
 
 pub fn ping(_ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     match args.len() {

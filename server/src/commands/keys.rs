@@ -9,9 +9,33 @@ use scalodb::Ttl;
 
 use super::args::Args;
 use super::kv::{unix_ms, Expiry};
+use super::spec::{command_table, CommandSpec};
 use super::{int_arg, reply_err, CmdResult, Ctx, SYNTAX};
 use crate::glob;
 use crate::resp::{parse_i64, Out};
+
+/// The key commands (columns: `spec.rs`).
+pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: Generic;
+    // name        arity  flags            keys        since    handler      summary
+    "del"          -2     [WRITE]          (1, -1, 1)  "1.0.0"  del          "Deletes one or more keys.";
+    "unlink"       -2     [WRITE FAST]     (1, -1, 1)  "4.0.0"  del          "Deletes one or more keys.";
+    "exists"       -2     [READONLY FAST]  (1, -1, 1)  "1.0.0"  exists       "Determines whether one or more keys exist.";
+    "type"         2      [READONLY FAST]  (1, 1, 1)   "1.0.0"  type_        "Determines the type of value stored at a key.";
+    "expire"       -3     [WRITE FAST]     (1, 1, 1)   "1.0.0"  expire       "Sets the expiration time of a key in seconds.";
+    "pexpire"      -3     [WRITE FAST]     (1, 1, 1)   "2.6.0"  pexpire      "Sets the expiration time of a key in milliseconds.";
+    "expireat"     -3     [WRITE FAST]     (1, 1, 1)   "1.2.0"  expireat     "Sets the expiration time of a key to a Unix timestamp.";
+    "pexpireat"    -3     [WRITE FAST]     (1, 1, 1)   "2.6.0"  pexpireat    "Sets the expiration time of a key to a Unix milliseconds timestamp.";
+    "persist"      2      [WRITE FAST]     (1, 1, 1)   "2.2.0"  persist      "Removes the expiration time of a key.";
+    "ttl"          2      [READONLY FAST]  (1, 1, 1)   "1.0.0"  ttl          "Returns the expiration time in seconds of a key.";
+    "pttl"         2      [READONLY FAST]  (1, 1, 1)   "2.6.0"  pttl         "Returns the expiration time in milliseconds of a key.";
+    "expiretime"   2      [READONLY FAST]  (1, 1, 1)   "7.0.0"  expiretime   "Returns the expiration time of a key as a Unix timestamp.";
+    "pexpiretime"  2      [READONLY FAST]  (1, 1, 1)   "7.0.0"  pexpiretime  "Returns the expiration time of a key as a Unix milliseconds timestamp.";
+    "keys"         2      [READONLY]       -           "1.0.0"  keys         "Returns all key names that match a pattern.";
+    "scan"         -2     [READONLY]       -           "2.8.0"  scan         "Iterates over the key names in the database.";
+    "randomkey"    1      [READONLY]       -           "1.0.0"  randomkey    "Returns a random key name from the database.";
+    "rename"       3      [WRITE]          (1, 2, 1)   "1.0.0"  rename       "Renames a key and overwrites the destination.";
+    "renamenx"     3      [WRITE FAST]     (1, 2, 1)   "1.0.0"  renamenx     "Renames a key only when the target key name doesn't exist.";
+};
 
 /// Longest glob pattern accepted: matching costs up to pattern length × key length per key.
 const MAX_PATTERN: usize = 1024;

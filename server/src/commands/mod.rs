@@ -1,6 +1,7 @@
-//! Command dispatch: the table of commands (name, arity, flags, key positions, handler), the
-//! checks every command goes through (authentication, arity, MULTI queueing), and the mapping of
-//! engine errors to Redis error replies.
+//! Command dispatch: the checks every command goes through (authentication, arity, MULTI
+//! queueing), the context handlers run with, and the mapping of engine errors to Redis error
+//! replies. Each family file declares its commands beside their handlers (`spec.rs` says how);
+//! `table.rs` gathers them.
 
 pub mod admin;
 pub mod args;
@@ -9,21 +10,20 @@ mod connection;
 mod keys;
 pub mod kv;
 mod multi;
+mod spec;
 mod strings;
 mod table;
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use scalodb::{Db, Error};
-
 use self::args::Args;
 use self::kv::{DbKv, Kv, TxStore};
+use scalodb::{Db, Error};
+
 use super::resp::{parse_i64, Out};
 use super::session::Session;
 use super::state::ServerState;
 
-pub use self::table::COMMANDS;
+pub use self::spec::{CommandSpec, Flags};
+pub use self::table::lookup;
 
 pub const SYNTAX: &str = "ERR syntax error";
 pub const NOT_INT: &str = "ERR value is not an integer or out of range";
@@ -64,59 +64,6 @@ pub fn engine_error(e: &Error) -> String {
 
 /// Handles one command: `args.get(0)` is its name.
 pub type Handler = fn(&mut Ctx<'_>, Args<'_>, &mut Out) -> CmdResult;
-
-/// One command of the table. `arity` counts the name; negative means "at least".
-pub struct CommandSpec {
-    pub name: &'static str,
-    pub arity: i32,
-    pub flags: &'static [&'static str],
-    pub first_key: i32,
-    pub last_key: i32,
-    pub step: i32,
-    pub group: &'static str,
-    pub since: &'static str,
-    pub summary: &'static str,
-    pub handler: Handler,
-}
-
-impl CommandSpec {
-    fn has(&self, flag: &str) -> bool {
-        self.flags.contains(&flag)
-    }
-
-    /// Which of `n` arguments (the name is argument 0) are keys, from the table's first key,
-    /// last key (negative: counted from the end) and step.
-    pub fn key_positions(&self, n: usize) -> Vec<usize> {
-        if self.first_key <= 0 || self.step <= 0 {
-            return Vec::new();
-        }
-        let last = if self.last_key < 0 { n as i32 + self.last_key } else { self.last_key.min(n as i32 - 1) };
-        (self.first_key..=last).step_by(self.step as usize).map(|i| i as usize).collect()
-    }
-
-    pub fn arity_ok(&self, n: usize) -> bool {
-        let n = n as i32;
-        if self.arity >= 0 {
-            n == self.arity
-        } else {
-            n >= -self.arity
-        }
-    }
-}
-
-/// The command named `name` (any case).
-pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    static INDEX: OnceLock<HashMap<&'static [u8], &'static CommandSpec>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| COMMANDS.iter().map(|s| (s.name.as_bytes(), s)).collect());
-    let mut lower = [0u8; 24];
-    if name.len() > lower.len() {
-        return None;
-    }
-    for (d, s) in lower.iter_mut().zip(name) {
-        *d = s.to_ascii_lowercase();
-    }
-    index.get(&lower[..name.len()]).copied()
-}
 
 pub fn arity_error(name: &str) -> String {
     format!("ERR wrong number of arguments for '{name}' command")
@@ -205,7 +152,7 @@ pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: 
         out.error(&unknown_command(args));
         return;
     };
-    if !session.authenticated && !spec.has("no-auth") {
+    if !session.authenticated && !spec.has(Flags::NO_AUTH) {
         out.error(NOAUTH);
         return;
     }
@@ -217,12 +164,12 @@ pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: 
         return;
     }
     if let Some(queue) = session.multi.as_mut() {
-        if spec.has("no-multi") {
+        if spec.has(Flags::NO_MULTI) {
             session.multi_failed = true;
             out.error(&format!("ERR Command not allowed inside a transaction: {}", spec.name.to_uppercase()));
             return;
         }
-        if !spec.has("runs-in-multi") {
+        if !spec.has(Flags::RUNS_IN_MULTI) {
             if queue.len() >= state.config.limits.max_multi_queue {
                 session.multi_failed = true;
                 out.error("ERR too many commands queued in this transaction");

@@ -10,8 +10,19 @@ use scalodb::Error;
 
 use super::args::Args;
 use super::kv::TxStore;
+use super::spec::{command_table, CommandSpec};
 use super::{lookup, reply_err, run, CmdResult, Ctx};
 use crate::resp::Out;
+
+/// The transaction commands (columns: `spec.rs`).
+pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: Transactions;
+    // name    arity  flags                 keys        since    handler  summary
+    "multi"    1      [FAST RUNS_IN_MULTI]  -           "1.2.0"  multi    "Starts a transaction.";
+    "exec"     1      [RUNS_IN_MULTI]       -           "1.2.0"  exec     "Executes all commands in a transaction.";
+    "discard"  1      [FAST RUNS_IN_MULTI]  -           "2.0.0"  discard  "Discards a transaction.";
+    "watch"    -2     [FAST RUNS_IN_MULTI]  (1, -1, 1)  "2.2.0"  watch    "Monitors changes to keys to determine the execution of a transaction.";
+    "unwatch"  1      [FAST]                -           "2.2.0"  unwatch  "Forgets about watched keys of a transaction.";
+};
 
 /// Times an unwatched EXEC is run again after conflicts before giving up.
 const EXEC_ATTEMPTS: usize = 16;

@@ -2,8 +2,35 @@
 
 use super::args::Args;
 use super::kv::{unix_ms, Expiry};
+use super::spec::{command_table, CommandSpec};
 use super::{int_arg, reply_err, CmdError, CmdResult, Ctx, NOT_FLOAT, SYNTAX};
 use crate::resp::Out;
+
+/// The string commands (columns: `spec.rs`).
+pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: String;
+    // name        arity  flags            keys        since    handler      summary
+    "get"          2      [READONLY FAST]  (1, 1, 1)   "1.0.0"  get          "Returns the string value of a key.";
+    "set"          -3     [WRITE]          (1, 1, 1)   "1.0.0"  set          "Sets the string value of a key, ignoring its type.";
+    "setnx"        3      [WRITE FAST]     (1, 1, 1)   "1.0.0"  setnx        "Sets the value of a key only when the key doesn't exist.";
+    "setex"        4      [WRITE]          (1, 1, 1)   "2.0.0"  setex        "Sets the value and expiration time of a key.";
+    "psetex"       4      [WRITE]          (1, 1, 1)   "2.6.0"  psetex       "Sets the value and expiration time in milliseconds of a key.";
+    "getdel"       2      [WRITE FAST]     (1, 1, 1)   "6.2.0"  getdel       "Returns the string value of a key after deleting the key.";
+    "getex"        -2     [WRITE FAST]     (1, 1, 1)   "6.2.0"  getex        "Returns the string value of a key after setting its expiration time.";
+    "getset"       3      [WRITE FAST]     (1, 1, 1)   "1.0.0"  getset       "Returns the previous string value of a key after setting it to a new value.";
+    "mget"         -2     [READONLY FAST]  (1, -1, 1)  "1.0.0"  mget         "Atomically returns the string values of one or more keys.";
+    "mset"         -3     [WRITE]          (1, -1, 2)  "1.0.1"  mset         "Atomically creates or modifies the string values of one or more keys.";
+    "msetnx"       -3     [WRITE]          (1, -1, 2)  "1.0.1"  msetnx       "Atomically sets multiple keys only when none of them exist.";
+    "incr"         2      [WRITE FAST]     (1, 1, 1)   "1.0.0"  incr         "Increments the integer value of a key by one.";
+    "decr"         2      [WRITE FAST]     (1, 1, 1)   "1.0.0"  decr         "Decrements the integer value of a key by one.";
+    "incrby"       3      [WRITE FAST]     (1, 1, 1)   "1.0.0"  incrby       "Increments the integer value of a key by a number.";
+    "decrby"       3      [WRITE FAST]     (1, 1, 1)   "1.0.0"  decrby       "Decrements a number from the integer value of a key.";
+    "incrbyfloat"  3      [WRITE FAST]     (1, 1, 1)   "2.6.0"  incrbyfloat  "Increment the floating point value of a key by a number.";
+    "append"       3      [WRITE FAST]     (1, 1, 1)   "2.0.0"  append       "Appends a string to the value of a key.";
+    "strlen"       2      [READONLY FAST]  (1, 1, 1)   "2.2.0"  strlen       "Returns the length of a string value.";
+    "getrange"     4      [READONLY]       (1, 1, 1)   "2.4.0"  getrange     "Returns a substring of the string stored at a key.";
+    "substr"       4      [READONLY]       (1, 1, 1)   "1.0.0"  getrange     "Returns a substring from a string value.";
+    "setrange"     4      [WRITE]          (1, 1, 1)   "2.2.0"  setrange     "Overwrites a part of a string value with another by an offset.";
+};
 
 /// The Unix time in ms of an expiry given as `n` units of `unit_ms` (relative unless `absolute`),
 /// or Redis's error for a time that is not positive or overflows.
