@@ -14,10 +14,10 @@ mod spec;
 mod strings;
 mod table;
 
-use self::args::Args;
-use self::kv::{DbKv, Kv, TxStore};
 use scalodb::{Db, Error};
 
+use self::args::Args;
+use self::kv::{DbKv, Kv, TxStore};
 use super::resp::{parse_i64, Out};
 use super::session::Session;
 use super::state::ServerState;
