@@ -3,7 +3,9 @@
 
 CARGO ?= cargo
 KILL_ROUNDS ?= 30
-RUST_PACKAGES := -p scalodb -p scalodb-cli -p scalodb-crash-tests
+RUST_PACKAGES := -p scalodb -p scalodb-server -p scalodb-cli -p scalodb-crash-tests
+# The server's hidden fuzz body, so that its corpus replay test (server/tests/fuzz_corpus.rs) runs.
+RUST_FEATURES := --features scalodb-server/fuzzing
 
 .PHONY: all build run test test-rust lint fmt soak bench clean check-tools
 
@@ -22,17 +24,17 @@ run: check-tools
 EXTRA_TESTS :=
 EXTRA_BENCHES :=
 # `include`, not `-include`: a renamed or missing file must stop the build, not drop its suite.
-include bench/bench.mk ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk \
-  tests/scale/scale.mk fuzz/fuzz.mk tests/powercut/powercut.mk
+include bench/bench.mk ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk \
+  server/tests/blackbox/server.mk server/tests/scale/scale.mk fuzz/fuzz.mk tests/powercut/powercut.mk
 
 test: lint test-rust $(EXTRA_TESTS)
 
 test-rust: check-tools
-	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test $(RUST_PACKAGES)
+	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test $(RUST_PACKAGES) $(RUST_FEATURES)
 
 lint: check-tools
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy $(RUST_PACKAGES) --all-targets -- -D warnings
+	$(CARGO) clippy $(RUST_PACKAGES) $(RUST_FEATURES) --all-targets -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

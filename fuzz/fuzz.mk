@@ -3,8 +3,9 @@
 #   make fuzz              every target for FUZZ_SECONDS (default 600) each, one after another
 #   make fuzz-wal_segment  one target (also fuzz-checkpoint_file, fuzz-resp_requests, fuzz-ops_sequence)
 #   make fuzz-minimize     shrink what the runs found into the committed corpus (fuzz/corpus/)
-#   make fuzz-replay       replay the committed corpus on stable (make test already does: core test
-#                          fuzz_corpus, so this is not in EXTRA_TESTS)
+#   make fuzz-replay       replay the committed corpus on stable (make test already does: the
+#                          fuzz_corpus tests of scalodb and scalodb-server, so this is not in
+#                          EXTRA_TESTS)
 #   make check-tsan        the concurrency tests under ThreadSanitizer (nightly, build-std: about
 #                          7 min the first time, mostly building std, 3 min after; not part of
 #                          make test)
@@ -54,6 +55,7 @@ fuzz-minimize: fuzz-tools
 
 fuzz-replay: check-tools
 	$(CARGO) test -p scalodb --test fuzz_corpus
+	$(CARGO) test -p scalodb-server --features fuzzing --test fuzz_corpus
 
 # ThreadSanitizer needs std instrumented too (-Zbuild-std). crossbeam-epoch sees the sanitizer and
 # replaces the fences TSan cannot model with acquire loads (its build script sets

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use scalodb::server::{Server, ServerConfig};
 use scalodb::{Db, Error, Options, SyncMode};
+use scalodb_server::{Server, ServerConfig};
 
 /// Whether the server answers as a Redis Cluster (`--cluster-mode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -42,8 +42,6 @@ mod options;
 mod readers;
 mod reclaim;
 mod recovery;
-#[cfg(feature = "server")]
-pub mod server;
 mod snapshot;
 mod stats;
 mod transaction;

@@ -90,12 +90,6 @@ fn checkpoint_file_corpus_replays_cleanly() {
     assert!(replay("corpus", "checkpoint_file", scalodb::fuzzing::checkpoint_file) > 0);
 }
 
-#[cfg(feature = "server")]
-#[test]
-fn resp_requests_corpus_replays_cleanly() {
-    assert!(replay("corpus", "resp_requests", scalodb::fuzzing::resp_requests) > 0);
-}
-
 #[test]
 fn ops_sequence_corpus_replays_cleanly() {
     assert!(replay("corpus", "ops_sequence", scalodb::fuzzing::ops_sequence) > 0);

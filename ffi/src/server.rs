@@ -4,7 +4,8 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use scalodb::server::{Server, ServerConfig, ServerHandle};
+// `::`: this module defines a C type of the same name as the server crate.
+use ::scalodb_server::{Server, ServerConfig, ServerHandle};
 
 use crate::args::{handle, handle_mut, out, write_opt};
 use crate::buffer::to_c_buffer;

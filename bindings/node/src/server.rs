@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use scalodb::server::{Server as Engine, ServerConfig, ServerHandle};
 use scalodb::Db;
+use scalodb_server::{Server as Engine, ServerConfig, ServerHandle};
 
 use crate::error::{db_error, invalid, rejection, OrThrow, Result};
 use crate::options::millis;

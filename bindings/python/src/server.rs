@@ -1,12 +1,12 @@
 //! `Server`: the Redis-protocol server of the engine, started on an open store with
-//! `DB.serve(...)`. A thin handle over `scalodb::server::ServerHandle`; the GIL is released while
+//! `DB.serve(...)`. A thin handle over `scalodb_server::ServerHandle`; the GIL is released while
 //! it binds, stops or waits.
 
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use scalodb::server::{Server, ServerConfig, ServerHandle};
 use scalodb::Db;
+use scalodb_server::{Server, ServerConfig, ServerHandle};
 
 use crate::errors::err;
 

@@ -1,0 +1,185 @@
+//! Command dispatch: the checks every command goes through (authentication, arity, MULTI
+//! queueing), the context handlers run with, and the mapping of engine errors to Redis error
+//! replies. Each family file declares its commands beside their handlers (`spec.rs` says how);
+//! `table.rs` gathers them.
+
+pub mod admin;
+pub mod args;
+mod cluster;
+mod connection;
+mod keys;
+pub mod kv;
+mod multi;
+mod spec;
+mod strings;
+mod table;
+
+use scalodb::{Db, Error};
+
+use self::args::Args;
+use self::kv::{DbKv, Kv, TxStore};
+use super::resp::{parse_i64, Out};
+use super::session::Session;
+use super::state::ServerState;
+
+pub use self::spec::{CommandSpec, Flags};
+pub use self::table::lookup;
+
+pub const SYNTAX: &str = "ERR syntax error";
+pub const NOT_INT: &str = "ERR value is not an integer or out of range";
+pub const NOT_FLOAT: &str = "ERR value is not a valid float";
+pub const NOAUTH: &str = "NOAUTH Authentication required.";
+
+/// Why a command failed: an engine error, or a reply the command chose.
+#[derive(Debug)]
+pub enum CmdError {
+    Db(Error),
+    Msg(String),
+}
+
+impl From<Error> for CmdError {
+    fn from(e: Error) -> Self {
+        CmdError::Db(e)
+    }
+}
+
+pub type CmdResult = Result<(), CmdError>;
+
+/// An error reply with this text (which starts with its code, e.g. `ERR`).
+pub fn reply_err(msg: impl Into<String>) -> CmdError {
+    CmdError::Msg(msg.into())
+}
+
+/// The Redis error reply for an engine error.
+pub fn engine_error(e: &Error) -> String {
+    match e {
+        Error::WrongType(_) => NOT_INT.into(),
+        Error::InvalidArgument(m) if m.contains("overflows") => "ERR increment or decrement would overflow".into(),
+        Error::ValueTooLarge { .. } => "ERR string exceeds maximum allowed size (proto-max-bulk-len)".into(),
+        Error::OutOfMemory { .. } => "OOM command not allowed when used memory > 'maxmemory'.".into(),
+        Error::ReadOnly { .. } => format!("MISCONF {e}"),
+        _ => format!("ERR {e}"),
+    }
+}
+
+/// Handles one command: `args.get(0)` is its name.
+pub type Handler = fn(&mut Ctx<'_>, Args<'_>, &mut Out) -> CmdResult;
+
+pub fn arity_error(name: &str) -> String {
+    format!("ERR wrong number of arguments for '{name}' command")
+}
+
+fn unknown_command(args: Args<'_>) -> String {
+    let show = |b: &[u8]| {
+        let s = String::from_utf8_lossy(&b[..b.len().min(128)]).into_owned();
+        s.replace(['\r', '\n'], " ")
+    };
+    let mut msg = format!("ERR unknown command '{}', with args beginning with: ", show(args.get(0)));
+    for a in args.iter_from(1) {
+        msg.push_str(&format!("'{}' ", show(a)));
+    }
+    msg
+}
+
+/// What a command runs with.
+pub struct Ctx<'a> {
+    pub state: &'a ServerState,
+    pub session: &'a mut Session,
+    /// The transaction of an EXEC in progress.
+    pub tx: Option<&'a mut TxStore>,
+}
+
+/// Attempts of a read-modify-write command whose transaction keeps meeting conflicts.
+const ATOMIC_ATTEMPTS: usize = 16;
+
+impl Ctx<'_> {
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Runs `f` on the store of this command: the EXEC transaction, or the database.
+    pub fn kv<R>(&mut self, f: impl FnOnce(&mut dyn Kv) -> Result<R, CmdError>) -> Result<R, CmdError> {
+        match self.tx.as_deref_mut() {
+            Some(tx) => f(tx),
+            None => f(&mut DbKv(&self.state.db)),
+        }
+    }
+
+    /// Runs `f` atomically: inside the EXEC transaction, or in an engine transaction of its own
+    /// retried on conflict. `f` may run more than once, so its replies are cut back each time.
+    pub fn atomic(&mut self, out: &mut Out, mut f: impl FnMut(&mut dyn Kv, &mut Out) -> CmdResult) -> CmdResult {
+        if let Some(tx) = self.tx.as_deref_mut() {
+            return f(tx, out);
+        }
+        let mark = out.buf.len();
+        for _ in 0..ATOMIC_ATTEMPTS {
+            let mut tx = TxStore::begin(&self.state.db)?;
+            f(&mut tx, out)?;
+            match tx.commit() {
+                Ok(()) => return Ok(()),
+                Err(Error::Conflict) => out.buf.truncate(mark),
+                Err(e) => {
+                    out.buf.truncate(mark);
+                    return Err(e.into());
+                }
+            }
+        }
+        Err(reply_err("ERR the command met a concurrent change of its keys too many times; retry it"))
+    }
+}
+
+/// Argument `i` as an integer, or Redis's error.
+pub fn int_arg(args: Args<'_>, i: usize) -> Result<i64, CmdError> {
+    parse_i64(args.get(i)).ok_or_else(|| reply_err(NOT_INT))
+}
+
+/// Runs `spec` and writes its reply (or its error) to `out`.
+pub fn run(spec: &CommandSpec, ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) {
+    if let Err(e) = (spec.handler)(ctx, args, out) {
+        match e {
+            CmdError::Db(e) => out.error(&engine_error(&e)),
+            CmdError::Msg(m) => out.error(&m),
+        }
+    }
+}
+
+/// Runs one request from a client: checks, MULTI queueing, then the command.
+pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: &mut Out) {
+    let Some(spec) = lookup(args.get(0)) else {
+        if session.multi.is_some() {
+            session.multi_failed = true;
+        }
+        out.error(&unknown_command(args));
+        return;
+    };
+    if !session.authenticated && !spec.has(Flags::NO_AUTH) {
+        out.error(NOAUTH);
+        return;
+    }
+    if !spec.arity_ok(args.len()) {
+        if session.multi.is_some() {
+            session.multi_failed = true;
+        }
+        out.error(&arity_error(spec.name));
+        return;
+    }
+    if let Some(queue) = session.multi.as_mut() {
+        if spec.has(Flags::NO_MULTI) {
+            session.multi_failed = true;
+            out.error(&format!("ERR Command not allowed inside a transaction: {}", spec.name.to_uppercase()));
+            return;
+        }
+        if !spec.has(Flags::RUNS_IN_MULTI) {
+            if queue.len() >= state.config.limits.max_multi_queue {
+                session.multi_failed = true;
+                out.error("ERR too many commands queued in this transaction");
+                return;
+            }
+            queue.push(args.to_owned_vec());
+            out.simple("QUEUED");
+            return;
+        }
+    }
+    let mut ctx = Ctx { state, session, tx: None };
+    run(spec, &mut ctx, args, out);
+}

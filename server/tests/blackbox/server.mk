@@ -1,0 +1,28 @@
+# Black-box tests of `scalodb serve` with redis-cli, redis-benchmark and redis-py, its memory under
+# pipelined writes (memory.sh), and the redis-benchmark comparison against redis-server. Included by the root Makefile.
+
+SERVER_TESTS_DIR := server/tests/blackbox
+SERVER_VENV := $(SERVER_TESTS_DIR)/.venv
+
+.PHONY: test-server bench-server server-tools server-venv
+
+# Debian's redis-tools gives redis-cli and redis-benchmark.
+server-tools:
+	@command -v redis-cli >/dev/null && command -v redis-benchmark >/dev/null || { \
+	  apt-get install -y redis-tools || { apt-get update && apt-get install -y redis-tools; }; }
+
+server-venv:
+	@test -x $(SERVER_VENV)/bin/python || python3 -m venv $(SERVER_VENV)
+	@$(SERVER_VENV)/bin/python -c 'import redis' 2>/dev/null || $(SERVER_VENV)/bin/pip install -q 'redis>=5,<6'
+
+test-server: check-tools server-tools server-venv
+	$(CARGO) build --release -p scalodb-cli
+	CARGO="$(CARGO)" PYTHON=$(SERVER_VENV)/bin/python $(SERVER_TESTS_DIR)/run_tests.sh
+	$(SERVER_TESTS_DIR)/memory.sh
+
+bench-server: check-tools server-tools
+	$(CARGO) build --release -p scalodb-cli
+	CARGO="$(CARGO)" $(SERVER_TESTS_DIR)/bench.sh
+
+EXTRA_TESTS += test-server
+EXTRA_BENCHES += bench-server
