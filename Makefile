@@ -3,7 +3,9 @@
 
 CARGO ?= cargo
 KILL_ROUNDS ?= 30
-RUST_PACKAGES := -p scalodb -p scalodb-cli -p scalodb-crash-tests
+# The crates users build, and with them the crash tests.
+USER_PACKAGES := -p scalodb -p scalodb-cli
+RUST_PACKAGES := $(USER_PACKAGES) -p scalodb-crash-tests
 
 .PHONY: all build run test test-rust lint fmt soak bench clean check-tools
 
@@ -27,12 +29,23 @@ include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/g
 
 test: lint test-rust $(EXTRA_TESTS)
 
+# Three cargo invocations, because cargo unifies features within one: the crates as users build
+# them (no test machinery compiled in: `failpoints_off.rs` checks that SCALODB_FAILPOINTS is
+# ignored), then the engine tests that need its `failpoints` and `fuzzing` features, then the
+# crash tests (whose child process enables failpoints).
 test-rust: check-tools
-	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test $(RUST_PACKAGES)
+	$(CARGO) test $(USER_PACKAGES)
+	$(CARGO) test -p scalodb --features failpoints,fuzzing --lib --test io_faults --test checkpoint_faults \
+	  --test fuzz_corpus
+	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test -p scalodb-crash-tests
 
+# The engine on its own (no server, no test machinery), the engine with its test features, then
+# every crate of the workspace, every target.
 lint: check-tools
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy $(RUST_PACKAGES) --all-targets -- -D warnings
+	$(CARGO) clippy -p scalodb --all-targets -- -D warnings
+	$(CARGO) clippy -p scalodb --all-targets --features failpoints,fuzzing -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

@@ -9,16 +9,13 @@ use std::time::{Duration, Instant};
 
 use scalodb::{Db, Eviction, Options, WriteBatch};
 
+mod support;
+use support::rss_bytes;
+
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
 }
 
 const MIB: u64 = 1 << 20;

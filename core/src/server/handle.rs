@@ -60,7 +60,7 @@ impl Server {
             return Err(Error::InvalidArgument("max_conns must be at least 1".into()));
         }
         // Serving a closed store would answer every command with an error: refuse to start.
-        db.core().check_open()?;
+        db.engine().check_open()?;
         let listener = std::net::TcpListener::bind(&config.addr)
             .map_err(|e| io_err(&format!("binding the server to {}", config.addr), e))?;
         listener.set_nonblocking(true).map_err(|e| io_err("configuring the listening socket", e))?;
