@@ -7,7 +7,7 @@ KILL_ROUNDS ?= 30
 USER_PACKAGES := -p scalodb -p scalodb-cli
 RUST_PACKAGES := $(USER_PACKAGES) -p scalodb-crash-tests
 
-.PHONY: all build run test test-rust lint fmt soak bench clean check-tools
+.PHONY: all build run test test-rust test-loom lint fmt soak bench clean check-tools
 
 all: build
 
@@ -27,7 +27,7 @@ EXTRA_BENCHES :=
 include ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk tests/server/server.mk \
   tests/scale/scale.mk fuzz/fuzz.mk tests/powercut/powercut.mk
 
-test: lint test-rust $(EXTRA_TESTS)
+test: lint test-rust test-loom $(EXTRA_TESTS)
 
 # Three cargo invocations, because cargo unifies features within one: the crates as users build
 # them (no test machinery compiled in: `failpoints_off.rs` checks that SCALODB_FAILPOINTS is
@@ -38,6 +38,13 @@ test-rust: check-tools
 	$(CARGO) test -p scalodb --features failpoints,fuzzing --lib --test io_faults --test checkpoint_faults \
 	  --test fuzz_corpus
 	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test -p scalodb-crash-tests
+
+# The loom model of the read-view handshake (core/src/readers.rs): every interleaving of a view
+# registering while the writer publishes and trims. Its own target directory: --cfg loom swaps
+# the atomics of that file for loom's.
+test-loom: check-tools
+	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=$${CARGO_TARGET_DIR:-$(CURDIR)/target}/loom \
+	  $(CARGO) test -p scalodb --no-default-features --release --lib readers::loom_model
 
 # The engine on its own (no server, no test machinery), the engine with its test features, then
 # every crate of the workspace, every target.

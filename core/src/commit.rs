@@ -167,7 +167,7 @@ impl Engine {
         self.collect_garbage(w, keep, guard, budget);
         w.reclaim.end_commit(guard);
         if !self.sync_always() {
-            self.visible.store(seq, Ordering::SeqCst);
+            crate::readers::publish(&self.visible, seq);
         }
         Ok(seq)
     }
@@ -253,7 +253,7 @@ impl Engine {
             self.sync_done.notify_all();
             result?;
         }
-        self.visible.fetch_max(self.synced.load(Ordering::Acquire), Ordering::SeqCst);
+        crate::readers::publish_max(&self.visible, self.synced.load(Ordering::Acquire));
         Ok(())
     }
 

@@ -108,7 +108,7 @@ pub(crate) struct Engine {
     pub hash: HashIndex,
     pub tree: Tree,
     /// Highest sequence number whose writes are all applied (and durable, under SyncMode::Always).
-    pub visible: AtomicU64,
+    pub visible: crate::readers::Visible,
     pub readers: Readers,
     /// Retired memory waiting for its grace period or to be freed; also reachable from the
     /// writer's `Reclaimer`, but read here without the commit lock.
@@ -148,7 +148,7 @@ impl Engine {
             dir,
             hash: HashIndex::new(seed),
             tree,
-            visible: AtomicU64::new(0),
+            visible: crate::readers::Visible::new(0),
             readers: Readers::new(),
             writer: Mutex::new(writer),
             synced: AtomicU64::new(0),
@@ -217,7 +217,7 @@ impl Engine {
     /// The oldest sequence any reader may still read at: versions shadowed at this point can go.
     #[inline]
     pub(crate) fn keep_seq(&self) -> u64 {
-        self.readers.min().min(self.visible.load(Ordering::SeqCst))
+        self.readers.keep(&self.visible)
     }
 
     /// The current value of `key`, read without a lock.

@@ -98,7 +98,7 @@ impl Engine {
         // holds it. (Under SyncMode::Always the write that triggered this publishes after its
         // fsync, which covers this record too.)
         if !self.sync_always() {
-            self.visible.store(seq, Ordering::SeqCst);
+            crate::readers::publish(&self.visible, seq);
         }
         let keep = self.keep_seq();
         self.bury(w, item, seq, keep, guard);

@@ -97,7 +97,7 @@ impl Engine {
                 if n > 0 {
                     w.next_seq += 1;
                     if !self.sync_always() {
-                        self.visible.store(seq, Ordering::SeqCst);
+                        crate::readers::publish(&self.visible, seq);
                     }
                     self.collect_garbage(&mut w, self.keep_seq(), &guard, n);
                     w.reclaim.end_commit(&guard);

@@ -112,7 +112,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
     let last = replayed.last_seq.max(mark.seq);
     w.next_seq = last + 1;
     engine.torn_records = replayed.torn;
-    engine.visible.store(last, Ordering::SeqCst);
+    crate::readers::publish(&engine.visible, last);
     engine.synced.store(last, Ordering::SeqCst);
 
     // 3. Resume appending.
