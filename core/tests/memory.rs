@@ -71,6 +71,20 @@ fn batches_of_overwrites_keep_rss_and_the_free_backlog_bounded() {
 }
 
 #[test]
+fn put_many_of_overwrites_keeps_rss_and_the_free_backlog_bounded() {
+    let _s = serial();
+    let db = Db::memory();
+    let value = [8u8; 100];
+    // What the server's MSET and pipelined SETs commit: borrowed pairs, one record.
+    check_bounded("put_many of 16 pairs", &db, OPS, |i| {
+        let keys: Vec<String> = (0..BATCH).map(|j| key(i + j)).collect();
+        let pairs: Vec<(&str, &[u8])> = keys.iter().map(|k| (k.as_str(), &value[..])).collect();
+        db.put_many(&pairs).unwrap();
+    });
+    assert_eq!(db.stats().unwrap().keys, KEYS);
+}
+
+#[test]
 fn transactions_of_overwrites_keep_rss_and_the_free_backlog_bounded() {
     let _s = serial();
     let db = Db::memory();
