@@ -72,35 +72,32 @@ install-ffi: ffi-lib
 # ASan+UBSan, and run again under valgrind; plus the C++ check and the installed-library example.
 ffi-c-tests: ffi-tools ffi-lib
 	@mkdir -p $(FFI_BIN)
-	gcc $(FFI_CFLAGS) -o $(FFI_BIN)/api-shared tests/c/test_api.c -L$(FFI_LIB) -lscalodb -Wl,-rpath,'$$ORIGIN/../lib'
-	gcc $(FFI_CFLAGS) -o $(FFI_BIN)/api-static tests/c/test_api.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS)
-	gcc $(FFI_CFLAGS) -o $(FFI_BIN)/ops-shared tests/c/test_ops.c -L$(FFI_LIB) -lscalodb -Wl,-rpath,'$$ORIGIN/../lib'
-	gcc $(FFI_CFLAGS) -o $(FFI_BIN)/ops-static tests/c/test_ops.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS)
+	@# One shared and one static build of each single-threaded test.
+	for t in store conditional_writes transactions_and_limits; do \
+	  gcc $(FFI_CFLAGS) -o $(FFI_BIN)/$$t-shared tests/c/test_$$t.c -L$(FFI_LIB) -lscalodb -Wl,-rpath,'$$ORIGIN/../lib' && \
+	  gcc $(FFI_CFLAGS) -o $(FFI_BIN)/$$t-static tests/c/test_$$t.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS) && \
+	  gcc $(FFI_CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	    -o $(FFI_BIN)/$$t-asan tests/c/test_$$t.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS) || exit 1; \
+	done
 	gcc $(FFI_CFLAGS) -pthread -o $(FFI_BIN)/threads tests/c/test_threads.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS)
 	gcc $(FFI_CFLAGS) -pthread -o $(FFI_BIN)/server tests/c/test_server.c -L$(FFI_LIB) -lscalodb -Wl,-rpath,'$$ORIGIN/../lib'
-	gcc $(FFI_CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
-		-o $(FFI_BIN)/api-asan tests/c/test_api.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS)
-	gcc $(FFI_CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
-		-o $(FFI_BIN)/ops-asan tests/c/test_ops.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS)
 	gcc $(FFI_CFLAGS) -pthread -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		-o $(FFI_BIN)/server-asan tests/c/test_server.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS)
 	gcc $(FFI_CFLAGS) -pthread -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		-o $(FFI_BIN)/threads-asan tests/c/test_threads.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS)
 	g++ -std=c++17 -Wall -Wextra -Werror -g -Iinclude -o $(FFI_BIN)/cpp tests/c/test_cpp.cpp \
 		$(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS) -pthread
-	@echo "== C API, shared library" && $(FFI_BIN)/api-shared
-	@echo "== C API, static library" && $(FFI_BIN)/api-static
-	@echo "== C API, ASan+UBSan" && ASAN_OPTIONS=detect_leaks=1 $(FFI_BIN)/api-asan
-	@echo "== newer operations, shared library" && $(FFI_BIN)/ops-shared
-	@echo "== newer operations, static library" && $(FFI_BIN)/ops-static
-	@echo "== newer operations, ASan+UBSan" && ASAN_OPTIONS=detect_leaks=1 $(FFI_BIN)/ops-asan
+	@for t in store conditional_writes transactions_and_limits; do \
+	  echo "== $$t, shared library" && $(FFI_BIN)/$$t-shared && \
+	  echo "== $$t, static library" && $(FFI_BIN)/$$t-static && \
+	  echo "== $$t, ASan+UBSan" && ASAN_OPTIONS=detect_leaks=1 $(FFI_BIN)/$$t-asan && \
+	  echo "== $$t, valgrind" && $(FFI_VALGRIND) $(FFI_BIN)/$$t-shared || exit 1; \
+	done
 	@echo "== server" && $(FFI_BIN)/server
 	@echo "== server, ASan+UBSan" && ASAN_OPTIONS=detect_leaks=1 $(FFI_BIN)/server-asan
 	@echo "== threads" && $(FFI_BIN)/threads $(FFI_THREAD_ARGS)
 	@echo "== threads, ASan+UBSan" && ASAN_OPTIONS=detect_leaks=1 $(FFI_BIN)/threads-asan $(FFI_THREAD_ARGS)
 	@echo "== C++17" && $(FFI_BIN)/cpp
-	@echo "== C API, valgrind" && $(FFI_VALGRIND) $(FFI_BIN)/api-shared
-	@echo "== newer operations, valgrind" && $(FFI_VALGRIND) $(FFI_BIN)/ops-shared
 	@echo "== server, valgrind" && $(FFI_VALGRIND) $(FFI_BIN)/server
 	@echo "== threads, valgrind" && $(FFI_VALGRIND) $(FFI_BIN)/threads $(FFI_THREAD_ARGS_SLOW)
 	@echo "== C++17, valgrind" && $(FFI_VALGRIND) $(FFI_BIN)/cpp

@@ -54,7 +54,7 @@ fuzz-minimize: fuzz-tools
 	done; rm -rf min
 
 fuzz-replay: check-tools
-	$(CARGO) test -p scalodb --test fuzz_corpus
+	$(CARGO) test -p scalodb --features fuzzing --test fuzz_corpus
 	$(CARGO) test -p scalodb-server --features fuzzing --test fuzz_corpus
 
 # ThreadSanitizer needs std instrumented too (-Zbuild-std). crossbeam-epoch sees the sanitizer and

@@ -336,7 +336,8 @@ typedef struct {
    */
   uint64_t value_bytes;
   /**
-   * Bytes of memory held for data: items, versions kept for readers, and the indexes.
+   * Bytes of memory held for data: items, versions kept for readers, the indexes, and memory
+   * unlinked that waits for readers to move on (`pending_free_bytes`).
    */
   uint64_t memory_bytes;
   /**
@@ -412,6 +413,15 @@ typedef struct {
    * SCALODB_CONFLICT included).
    */
   uint64_t conflicts;
+  /**
+   * Objects (versions, items, index nodes) unlinked but not yet freed: they wait for readers
+   * that may still hold them, which takes milliseconds.
+   */
+  uint64_t pending_free_objects;
+  /**
+   * Bytes of the versions and items among `pending_free_objects` (counted in `memory_bytes`).
+   */
+  uint64_t pending_free_bytes;
 } scalodb_stats;
 
 /**

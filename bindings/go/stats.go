@@ -1,5 +1,6 @@
-// stats.go: Stats, the counts and sizes of a database; TotalKeys and TotalSize as in the original
-// package, then the engine's detailed figures.
+// stats.go: Stats, the counts and sizes of a database; TotalKeys and TotalSize (the package's
+// first API), then one field per field of the C ABI's scalodb_stats (stats_mirror_test.go
+// checks that none is missing).
 
 package scalodb
 
@@ -34,6 +35,8 @@ type Stats struct {
 	ExpiredKeys           uint64 // keys whose time-to-live ran out
 	Transactions          uint64 // transactions committed
 	Conflicts             uint64 // transaction commits that failed with a conflict
+	PendingFreeObjects    uint64 // unlinked versions, items and nodes waiting for readers to move on
+	PendingFreeBytes      uint64 // bytes of those (counted in MemoryBytes)
 }
 
 // Stats returns the current counts and sizes (the zero Stats once the database is closed).
@@ -76,5 +79,7 @@ func (db *DB) StatsErr() (Stats, error) {
 		ExpiredKeys:          uint64(c.expired_keys),
 		Transactions:         uint64(c.transactions),
 		Conflicts:            uint64(c.conflicts),
+		PendingFreeObjects:   uint64(c.pending_free_objects),
+		PendingFreeBytes:     uint64(c.pending_free_bytes),
 	}, nil
 }

@@ -319,8 +319,8 @@ export interface ServeOptions {
 }
 
 /**
- * Counts and sizes of a store at one moment. Byte and operation counts are numbers (exact up
- * to 2^53).
+ * Counts and sizes of a store at one moment. Byte and operation counts are numbers
+ * (exact up to 2^53).
  */
 export interface Stats {
   /** Live keys. */
@@ -354,12 +354,18 @@ export interface Stats {
   tornRecordsTruncated: number
   /** Open snapshots, scans and checkpoints holding old versions. */
   openViews: number
+  /** Keys deleted to stay under the memory limit. */
+  evictions: number
   /** Keys whose TTL ran out and whose memory the background sweep reclaimed. */
   expiredKeys: number
   /** Transactions committed. */
   transactions: number
   /** Transaction commits that failed with a conflict (each retry that conflicts counts). */
   conflicts: number
+  /** Versions, items and index nodes unlinked but not yet freed (waiting for readers). */
+  pendingFreeObjects: number
+  /** Bytes of those, counted in `memoryBytes`. */
+  pendingFreeBytes: number
 }
 
 /** Options of `db.transaction()`. */

@@ -171,3 +171,22 @@ fn backup_of_a_closed_store_and_of_one_in_use() {
         .collect();
     assert!(live.iter().enumerate().all(|(n, &k)| n as u64 == k), "the hot copy is not a prefix of the writes");
 }
+
+/// The command as users build it has no fault injection: points that would abort it or fail its
+/// fsyncs, named in SCALODB_FAILPOINTS, change nothing.
+#[test]
+fn the_command_ignores_the_failpoints_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("db");
+    let d = d.to_str().unwrap();
+    let with_env = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .env("SCALODB_FAILPOINTS", "wal.sync=abort,dir.sync=abort,wal.create=eio,checkpoint.create=abort")
+            .output()
+            .expect("run scalodb")
+    };
+    ok(&with_env(&["put", d, "k", "v"]));
+    assert_eq!(ok(&with_env(&["get", d, "k"])), "v");
+    ok(&with_env(&["verify", d]));
+}

@@ -1,5 +1,6 @@
-//! What `make run` starts for now: opens a store in `./scalodb-data` (or the directory given as
-//! the first argument), writes and reads a few sessions, and prints the store's stats.
+//! A first program: opens a store in `./scalodb-data` (or the directory given as the first
+//! argument), writes a batch of sessions and one with a TTL, reads them back in key order, and
+//! prints the store's stats. `cargo run -p scalodb --example demo`.
 
 use std::time::Duration;
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_epoch::{self as epoch, Guard};
 
-use crate::core::{Core, Writer};
+use crate::engine::{Engine, Writer};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::item::{ItemRef, NewVersion};
@@ -23,7 +23,7 @@ const GC_PER_COMMIT: usize = 8;
 /// fsync that takes hundreds of microseconds.
 const GATHER_MAX: Duration = Duration::from_micros(150);
 
-/// Counts a writer in `Core::durable_writers` for as long as it lives.
+/// Counts a writer in `Engine::durable_writers` for as long as it lives.
 struct DurableWriter<'a>(&'a AtomicUsize);
 
 impl<'a> DurableWriter<'a> {
@@ -44,7 +44,7 @@ thread_local! {
     static PAYLOAD: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-impl Core {
+impl Engine {
     pub(crate) fn check_sizes(&self, ops: &[Op<'_>]) -> Result<()> {
         for op in ops {
             let (key, value) = match *op {
@@ -75,7 +75,7 @@ impl Core {
     pub(crate) fn commit_if(
         &self,
         ops: &[Op<'_>],
-        check: impl FnOnce(&Core, &Guard) -> Result<bool>,
+        check: impl FnOnce(&Engine, &Guard) -> Result<bool>,
     ) -> Result<(u64, bool)> {
         self.check_open()?;
         self.check_sizes(ops)?;
@@ -108,7 +108,10 @@ impl Core {
     /// Runs `decide` under the commit lock; it sees the latest applied state and returns the ops
     /// to commit (possibly none) and a result. For writes whose content depends on the current
     /// value: conditional writes, increments, transactions.
-    pub(crate) fn commit_with<R>(&self, decide: impl FnOnce(&Core, &Guard) -> Result<(Vec<OwnedOp>, R)>) -> Result<R> {
+    pub(crate) fn commit_with<R>(
+        &self,
+        decide: impl FnOnce(&Engine, &Guard) -> Result<(Vec<OwnedOp>, R)>,
+    ) -> Result<R> {
         self.check_open()?;
         let _durable = self.sync_always().then(|| DurableWriter::enter(&self.durable_writers));
         let (seq, result) = PAYLOAD.with(|buf| -> Result<(u64, R)> {
@@ -164,7 +167,7 @@ impl Core {
         self.collect_garbage(w, keep, guard, budget);
         w.reclaim.end_commit(guard);
         if !self.sync_always() {
-            self.visible.store(seq, Ordering::SeqCst);
+            crate::readers::publish(&self.visible, seq);
         }
         Ok(seq)
     }
@@ -202,7 +205,7 @@ impl Core {
                     w.expiries.push(expires_at, seq, key);
                 }
                 if self.tracks_lru() {
-                    item.touch(crate::core::lru_stamp(seq));
+                    item.touch(crate::engine::lru_stamp(seq));
                 }
             }
             Op::Delete { key } => {
@@ -250,7 +253,7 @@ impl Core {
             self.sync_done.notify_all();
             result?;
         }
-        self.visible.fetch_max(self.synced.load(Ordering::Acquire), Ordering::SeqCst);
+        crate::readers::publish_max(&self.visible, self.synced.load(Ordering::Acquire));
         Ok(())
     }
 

@@ -10,7 +10,7 @@ use crossbeam_epoch as epoch;
 
 use crate::batch::WriteBatch;
 use crate::clock::{expiry_after, now_ms};
-use crate::core::{live_value, Core};
+use crate::engine::{live_value, Engine};
 use crate::error::{Error, Result};
 use crate::iter::{owned_bounds, prefix_end, Iter, ReadView};
 use crate::options::Options;
@@ -22,13 +22,13 @@ use crate::wal::ops::{Op, OwnedOp};
 
 /// Closes the store when the last `Db` clone goes away.
 struct Handle {
-    core: Arc<Core>,
+    engine: Arc<Engine>,
 }
 
 impl Drop for Handle {
     fn drop(&mut self) {
         // Errors cannot be reported from drop; call `Db::close` to see them.
-        let _ = self.core.close();
+        let _ = self.engine.close();
     }
 }
 
@@ -52,7 +52,7 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("dir", &self.core().dir).finish()
+        f.debug_struct("Db").field("dir", &self.engine().dir).finish()
     }
 }
 
@@ -78,25 +78,25 @@ impl Db {
         Ok(Db::from_core(recovery::open_memory(opts)?))
     }
 
-    fn from_core(core: Arc<Core>) -> Db {
-        Db { handle: Arc::new(Handle { core }) }
+    fn from_core(engine: Arc<Engine>) -> Db {
+        Db { handle: Arc::new(Handle { engine }) }
     }
 
-    pub(crate) fn core(&self) -> &Arc<Core> {
-        &self.handle.core
+    pub(crate) fn engine(&self) -> &Arc<Engine> {
+        &self.handle.engine
     }
 
     /// The directory of the store (`None` in memory).
     pub fn path(&self) -> Option<PathBuf> {
-        self.core().dir.clone()
+        self.engine().dir.clone()
     }
 
     /// Sets `key` to `value`.
     #[inline]
     pub fn put(&self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<()> {
-        let core = self.core();
-        core.commit(&[Op::Put { key: key.as_ref(), value: value.as_ref(), expires_at: 0 }])?;
-        core.ops.puts.incr();
+        let engine = self.engine();
+        engine.commit(&[Op::Put { key: key.as_ref(), value: value.as_ref(), expires_at: 0 }])?;
+        engine.ops.puts.incr();
         Ok(())
     }
 
@@ -111,81 +111,82 @@ impl Db {
     /// assert_eq!(db.get("a").unwrap().as_deref(), Some(&b"3"[..]));
     /// ```
     pub fn put_many<K: AsRef<[u8]>, V: AsRef<[u8]>>(&self, pairs: &[(K, V)]) -> Result<()> {
-        let core = self.core();
+        let engine = self.engine();
         if pairs.is_empty() {
-            return core.check_open();
+            return engine.check_open();
         }
         let ops: Vec<Op<'_>> =
             pairs.iter().map(|(k, v)| Op::Put { key: k.as_ref(), value: v.as_ref(), expires_at: 0 }).collect();
-        core.commit(&ops)?;
-        core.ops.puts.add(ops.len() as u64);
+        engine.commit(&ops)?;
+        engine.ops.puts.add(ops.len() as u64);
         Ok(())
     }
 
     /// Sets `key` to `value`, to expire after `ttl`.
     pub fn put_with_ttl(&self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>, ttl: Duration) -> Result<()> {
-        let core = self.core();
-        core.commit(&[Op::Put { key: key.as_ref(), value: value.as_ref(), expires_at: expiry_after(ttl) }])?;
-        core.ops.puts.incr();
+        let engine = self.engine();
+        engine.commit(&[Op::Put { key: key.as_ref(), value: value.as_ref(), expires_at: expiry_after(ttl) }])?;
+        engine.ops.puts.incr();
         Ok(())
     }
 
     /// The value of `key`, or `None`. Never waits for writers.
     #[inline]
     pub fn get(&self, key: impl AsRef<[u8]>) -> Result<Option<Vec<u8>>> {
-        self.core().get(key.as_ref())
+        self.engine().get(key.as_ref())
     }
 
     /// Whether `key` holds a live value (a get that copies nothing).
     pub fn contains(&self, key: impl AsRef<[u8]>) -> Result<bool> {
-        let core = self.core();
-        core.check_open()?;
+        let engine = self.engine();
+        engine.check_open()?;
         let guard = epoch::pin();
-        let seq = core.visible.load(std::sync::atomic::Ordering::Acquire);
-        Ok(core.get_at_fresh(key.as_ref(), seq, &guard).is_some())
+        let seq = engine.visible.load(std::sync::atomic::Ordering::Acquire);
+        Ok(engine.get_at_fresh(key.as_ref(), seq, &guard).is_some())
     }
 
     /// Deletes every key, atomically (one log record).
     pub fn clear(&self) -> Result<()> {
-        self.core().commit(&[Op::Clear])?;
+        self.engine().commit(&[Op::Clear])?;
         Ok(())
     }
 
     /// Deletes `key`; returns whether it existed. Nothing is logged if it did not.
     pub fn delete(&self, key: impl AsRef<[u8]>) -> Result<bool> {
         let key = key.as_ref();
-        let core = self.core();
-        let (_, existed) = core.commit_if(&[Op::Delete { key }], |core, guard| Ok(latest_is_live(core, key, guard)))?;
-        core.ops.deletes.incr();
+        let engine = self.engine();
+        let (_, existed) =
+            engine.commit_if(&[Op::Delete { key }], |engine, guard| Ok(latest_is_live(engine, key, guard)))?;
+        engine.ops.deletes.incr();
         Ok(existed)
     }
 
     /// Applies every write of `batch` atomically.
     pub fn write(&self, batch: WriteBatch) -> Result<()> {
         if batch.is_empty() {
-            return self.core().check_open();
+            return self.engine().check_open();
         }
-        let core = self.core();
-        core.commit(&batch.ops())?;
-        core.ops.batches.incr();
+        let engine = self.engine();
+        engine.commit(&batch.ops())?;
+        engine.ops.batches.incr();
         Ok(())
     }
 
     /// The keys in `range`, in order, from one consistent version. `db.scan::<&[u8], _>(..)` or
     /// [`Db::iter`] for everything.
     pub fn scan<K: AsRef<[u8]>>(&self, range: impl RangeBounds<K>) -> Result<Iter> {
-        let core = self.core();
-        core.check_open()?;
+        let engine = self.engine();
+        engine.check_open()?;
         let (lo, hi) = owned_bounds(&range);
-        Ok(Iter::new(ReadView::open(core), lo, hi))
+        Ok(Iter::new(ReadView::open(engine), lo, hi))
     }
 
     /// The keys starting with `prefix`, in order, from one consistent version.
     pub fn scan_prefix(&self, prefix: impl AsRef<[u8]>) -> Result<Iter> {
-        let core = self.core();
-        core.check_open()?;
+        let engine = self.engine();
+        engine.check_open()?;
         let p = prefix.as_ref();
-        Ok(Iter::new(ReadView::open(core), Bound::Included(p.to_vec()), prefix_end(p)))
+        Ok(Iter::new(ReadView::open(engine), Bound::Included(p.to_vec()), prefix_end(p)))
     }
 
     /// Every key, in order.
@@ -195,27 +196,27 @@ impl Db {
 
     /// A read view fixed at the current version.
     pub fn snapshot(&self) -> Result<Snapshot> {
-        let core = self.core();
-        core.check_open()?;
-        Ok(Snapshot { view: ReadView::open(core) })
+        let engine = self.engine();
+        engine.check_open()?;
+        Ok(Snapshot { view: ReadView::open(engine) })
     }
 
     /// Counts and sizes; see [`Stats`].
     pub fn stats(&self) -> Result<Stats> {
-        let core = self.core();
-        core.check_open()?;
+        let engine = self.engine();
+        engine.check_open()?;
         // Expired keys must not count: bury them now rather than wait for the sweeper.
-        core.sweep_expired()?;
+        engine.sweep_expired()?;
         let guard = epoch::pin();
-        let w = core.writer.lock();
+        let w = engine.writer.lock();
         let (wal_bytes, wal_segments) = w.wal.as_ref().map_or((0, 0), |wal| (wal.bytes(), wal.segments() as u64));
-        let mark = *core.checkpoint_mark.lock();
-        let (pending_free_objects, pending_free_bytes) = core.reclaim.pending();
+        let mark = *engine.checkpoint_mark.lock();
+        let (pending_free_objects, pending_free_bytes) = engine.reclaim.pending();
         Ok(Stats {
             keys: w.live_keys,
             key_bytes: w.key_bytes,
             value_bytes: w.value_bytes,
-            memory_bytes: core.memory_in_use(&w, &guard) + pending_free_bytes,
+            memory_bytes: engine.memory_in_use(&w, &guard) + pending_free_bytes,
             pending_free_objects,
             pending_free_bytes,
             wal_bytes,
@@ -224,18 +225,18 @@ impl Db {
             last_checkpoint_unix_ms: mark.unix_ms,
             last_checkpoint_keys: mark.count,
             sequence: w.next_seq - 1,
-            gets: core.ops.gets.get(),
-            puts: core.ops.puts.get(),
-            deletes: core.ops.deletes.get(),
-            batches: core.ops.batches.get(),
-            scans: core.ops.scans.get(),
-            fsyncs: core.ops.fsyncs.get(),
-            torn_records_truncated: core.torn_records,
-            open_views: core.readers.count() as u64,
-            evictions: core.ops.evictions.get(),
-            expired_keys: core.ops.expired.get(),
-            transactions: core.ops.transactions.get(),
-            conflicts: core.ops.conflicts.get(),
+            gets: engine.ops.gets.get(),
+            puts: engine.ops.puts.get(),
+            deletes: engine.ops.deletes.get(),
+            batches: engine.ops.batches.get(),
+            scans: engine.ops.scans.get(),
+            fsyncs: engine.ops.fsyncs.get(),
+            torn_records_truncated: engine.torn_records,
+            open_views: engine.readers.count() as u64,
+            evictions: engine.ops.evictions.get(),
+            expired_keys: engine.ops.expired.get(),
+            transactions: engine.ops.transactions.get(),
+            conflicts: engine.ops.conflicts.get(),
         })
     }
 
@@ -243,7 +244,7 @@ impl Db {
     pub fn put_if_absent(&self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<bool> {
         let (key, value) = (key.as_ref(), value.as_ref());
         let op = [Op::Put { key, value, expires_at: 0 }];
-        let (_, written) = self.core().commit_if(&op, |core, guard| Ok(!latest_is_live(core, key, guard)))?;
+        let (_, written) = self.engine().commit_if(&op, |engine, guard| Ok(!latest_is_live(engine, key, guard)))?;
         Ok(written)
     }
 
@@ -256,8 +257,8 @@ impl Db {
         new: Option<&[u8]>,
     ) -> Result<CasOutcome> {
         let key = key.as_ref();
-        self.core().commit_with(|core, guard| {
-            let current = latest_live(core, key, guard);
+        self.engine().commit_with(|engine, guard| {
+            let current = latest_live(engine, key, guard);
             if current.map(|v| v.value()) != expected {
                 return Ok((vec![], CasOutcome::Failed { current: current.map(|v| v.value().to_vec()) }));
             }
@@ -274,8 +275,8 @@ impl Db {
     /// Redis's INCRBY does) and returns the new value. The key's time-to-live is kept.
     pub fn increment(&self, key: impl AsRef<[u8]>, delta: i64) -> Result<i64> {
         let key = key.as_ref();
-        self.core().commit_with(|core, guard| {
-            let current = latest_live(core, key, guard);
+        self.engine().commit_with(|engine, guard| {
+            let current = latest_live(engine, key, guard);
             let (old, expires_at) = match current {
                 None => (0i64, 0),
                 Some(v) => {
@@ -298,26 +299,27 @@ impl Db {
     pub fn expire(&self, key: impl AsRef<[u8]>, ttl: Duration) -> Result<bool> {
         let key = key.as_ref();
         let op = [Op::Expire { key, expires_at: expiry_after(ttl) }];
-        Ok(self.core().commit_if(&op, |core, guard| Ok(latest_is_live(core, key, guard)))?.1)
+        Ok(self.engine().commit_if(&op, |engine, guard| Ok(latest_is_live(engine, key, guard)))?.1)
     }
 
     /// Removes the time-to-live of `key`. Returns false if the key is absent or had none.
     pub fn persist(&self, key: impl AsRef<[u8]>) -> Result<bool> {
         let key = key.as_ref();
         let op = [Op::Expire { key, expires_at: 0 }];
-        let check =
-            |core: &Core, guard: &epoch::Guard| Ok(latest_live(core, key, guard).is_some_and(|v| v.expires_at() != 0));
-        Ok(self.core().commit_if(&op, check)?.1)
+        let check = |engine: &Engine, guard: &epoch::Guard| {
+            Ok(latest_live(engine, key, guard).is_some_and(|v| v.expires_at() != 0))
+        };
+        Ok(self.engine().commit_if(&op, check)?.1)
     }
 
     /// The time-to-live of `key`.
     pub fn ttl(&self, key: impl AsRef<[u8]>) -> Result<Ttl> {
-        let core = self.core();
-        core.check_open()?;
+        let engine = self.engine();
+        engine.check_open()?;
         let key = key.as_ref();
         let guard = epoch::pin();
-        let seq = core.visible.load(std::sync::atomic::Ordering::Acquire);
-        Ok(match core.get_at_fresh(key, seq, &guard) {
+        let seq = engine.visible.load(std::sync::atomic::Ordering::Acquire);
+        Ok(match engine.get_at_fresh(key, seq, &guard) {
             None => Ttl::Missing,
             Some(v) if v.expires_at() == 0 => Ttl::Forever,
             Some(v) => Ttl::Remaining(Duration::from_millis(v.expires_at().saturating_sub(now_ms()))),
@@ -326,9 +328,9 @@ impl Db {
 
     /// Starts a transaction reading from a snapshot taken now; see [`Transaction`].
     pub fn begin(&self) -> Result<Transaction> {
-        let core = self.core();
-        core.check_open()?;
-        Ok(Transaction::new(ReadView::open(core)))
+        let engine = self.engine();
+        engine.check_open()?;
+        Ok(Transaction::new(ReadView::open(engine)))
     }
 
     /// Runs `f` in a transaction and commits it, retrying up to 10 times on `Error::Conflict`.
@@ -362,8 +364,8 @@ impl Db {
     /// Writes a consistent copy of the store, as of now, into the empty (or new) directory `dest`,
     /// while readers and writers go on. The copy opens on its own with [`Db::open`].
     pub fn backup(&self, dest: impl AsRef<Path>) -> Result<()> {
-        let core = self.core();
-        core.check_open()?;
+        let engine = self.engine();
+        engine.check_open()?;
         let dest = dest.as_ref();
         if dest.exists() {
             let mut entries =
@@ -374,27 +376,27 @@ impl Db {
         }
         crate::fsutil::create_dir_all_durable(dest)
             .map_err(|e| Error::io(format!("creating {}", dest.display()), e))?;
-        let view = ReadView::open(core);
-        core.write_checkpoint(dest, view.seq)?;
+        let view = ReadView::open(engine);
+        engine.write_checkpoint(dest, view.seq)?;
         Ok(())
     }
 
     /// Writes a checkpoint now and removes the log it covers (a no-op in memory).
     pub fn checkpoint(&self) -> Result<()> {
-        self.core().checkpoint()
+        self.engine().checkpoint()
     }
 
     /// Forces every write so far to stable storage.
     pub fn sync(&self) -> Result<()> {
-        let core = self.core();
-        core.check_open()?;
-        core.sync_all()
+        let engine = self.engine();
+        engine.check_open()?;
+        engine.sync_all()
     }
 
     /// Syncs the log and releases the directory. Every later call on any clone of this handle
     /// returns [`crate::Error::Closed`].
     pub fn close(&self) -> Result<()> {
-        self.core().close()
+        self.engine().close()
     }
 }
 
@@ -419,13 +421,17 @@ pub enum CasOutcome {
 }
 
 /// The latest applied live version of `key`. (Under the commit lock.)
-pub(crate) fn latest_live<'g>(core: &Core, key: &[u8], guard: &'g epoch::Guard) -> Option<crate::item::VersionRef<'g>> {
-    let item = core.hash.get(key, core.hash.hash(key), guard)?;
+pub(crate) fn latest_live<'g>(
+    engine: &Engine,
+    key: &[u8],
+    guard: &'g epoch::Guard,
+) -> Option<crate::item::VersionRef<'g>> {
+    let item = engine.hash.get(key, engine.hash.hash(key), guard)?;
     let head = item.head(guard);
     live_value(head).map(|_| head)
 }
 
 /// Does `key` hold a live value in the latest applied state? (Under the commit lock.)
-pub(crate) fn latest_is_live(core: &Core, key: &[u8], guard: &epoch::Guard) -> bool {
-    core.hash.get(key, core.hash.hash(key), guard).is_some_and(|item| live_value(item.head(guard)).is_some())
+pub(crate) fn latest_is_live(engine: &Engine, key: &[u8], guard: &epoch::Guard) -> bool {
+    engine.hash.get(key, engine.hash.hash(key), guard).is_some_and(|item| live_value(item.head(guard)).is_some())
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 
 use crossbeam_epoch::Guard;
 
-use crate::core::{live_value, Core, Writer};
+use crate::engine::{live_value, Engine, Writer};
 use crate::error::{Error, Result};
 use crate::item::ItemRef;
 use crate::options::Eviction;
@@ -25,7 +25,7 @@ fn next_random(state: &mut u64) -> u64 {
     *state
 }
 
-impl Core {
+impl Engine {
     /// Evicts (or refuses) until `ops` fit under the memory limit. Under the commit lock.
     pub(crate) fn make_room(&self, w: &mut Writer, ops: &[Op<'_>], guard: &Guard) -> Result<()> {
         let Some(limit) = self.opts.max_memory else { return Ok(()) };
@@ -70,7 +70,7 @@ impl Core {
                 continue;
             }
             let now = w.next_seq;
-            let age = |it: ItemRef| crate::core::lru_age(it.last_access(), now);
+            let age = |it: ItemRef| crate::engine::lru_age(it.last_access(), now);
             if best.is_none_or(|b| age(item) > age(b)) {
                 best = Some(item);
             }
@@ -98,7 +98,7 @@ impl Core {
         // holds it. (Under SyncMode::Always the write that triggered this publishes after its
         // fsync, which covers this record too.)
         if !self.sync_always() {
-            self.visible.store(seq, Ordering::SeqCst);
+            crate::readers::publish(&self.visible, seq);
         }
         let keep = self.keep_seq();
         self.bury(w, item, seq, keep, guard);

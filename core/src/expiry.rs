@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use crossbeam_epoch as epoch;
 
 use crate::clock::now_ms;
-use crate::core::Core;
+use crate::engine::Engine;
 use crate::error::Result;
 
 /// Keys buried per hold of the commit lock.
@@ -65,7 +65,7 @@ impl Expiries {
     }
 }
 
-impl Core {
+impl Engine {
     /// Buries every key whose expiry has passed. Returns how many.
     pub(crate) fn sweep_expired(&self) -> Result<usize> {
         let mut total = 0;
@@ -97,7 +97,7 @@ impl Core {
                 if n > 0 {
                     w.next_seq += 1;
                     if !self.sync_always() {
-                        self.visible.store(seq, Ordering::SeqCst);
+                        crate::readers::publish(&self.visible, seq);
                     }
                     self.collect_garbage(&mut w, self.keep_seq(), &guard, n);
                     w.reclaim.end_commit(&guard);

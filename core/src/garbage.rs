@@ -19,7 +19,7 @@ use std::sync::atomic::Ordering;
 
 use crossbeam_epoch::Guard;
 
-use crate::core::{Core, Writer};
+use crate::engine::{Engine, Writer};
 use crate::item::{ItemRef, NewVersion, IN_GC_QUEUE, IN_TRIM_QUEUE};
 
 /// An entry of the garbage queue.
@@ -49,7 +49,7 @@ fn item_bytes(item: ItemRef, guard: &Guard) -> u64 {
     (item.size() + item.chain_bytes(guard)) as u64
 }
 
-impl Core {
+impl Engine {
     /// Pushes a tombstone on a live item and queues the item for unlinking. Writer only.
     pub(crate) fn bury(&self, w: &mut Writer, item: ItemRef, seq: u64, keep: u64, guard: &Guard) {
         if self.push_tombstone(w, item, seq, keep, guard) {

@@ -165,10 +165,10 @@ fn find_slot(table: &Table, item: ItemRef, hash: u64) -> Option<usize> {
 }
 
 /// Stores `word` in the first free slot of `table` for `hash`; returns whether it reused a
-/// `DELETED` slot.
+/// `DELETED` slot. The callers keep every table at most 3/4 full, so a free slot exists.
 fn place(table: &Table, hash: u64, word: usize) -> bool {
     let mut i = hash as usize;
-    loop {
+    for _ in 0..table.capacity() {
         let s = table.slot(i).load(Ordering::Relaxed);
         if s == EMPTY || s == DELETED {
             table.slot(i).store(word, Ordering::Release);
@@ -176,6 +176,7 @@ fn place(table: &Table, hash: u64, word: usize) -> bool {
         }
         i = i.wrapping_add(1);
     }
+    panic!("hash table of {} slots has no free slot (the load bound was broken)", table.capacity());
 }
 
 /// Retires a table that readers may still be probing.
@@ -234,7 +235,10 @@ impl HashIndex {
             self.migrate(w, MIGRATE_PER_INSERT, guard, rec);
         }
         let mut table = self.current(guard);
-        if (w.len - w.old_len + w.deleted + 1) * 4 > table.capacity() * 3 {
+        // Counting the entries still in the old table too: they all move here, so the table must
+        // have room for them. (A shrink's small table fills with new keys while the old one is
+        // still being emptied.)
+        if (w.len + w.deleted + 1) * 4 > table.capacity() * 3 {
             // Rarely reached with a migration still running (it is paced to end first); finish it.
             self.migrate(w, usize::MAX, guard, rec);
             self.start_resize(w, (w.len + 1) * 2, guard);
@@ -394,6 +398,66 @@ mod tests {
         ItemRef::alloc(key, &NewVersion { seq: 1, expires_at: 0, value: Some(b"v") })
     }
 
+    /// Random inserts, removals, shrinks and migration steps against a model: every key stays
+    /// findable and no table ever runs out of free slots.
+    #[test]
+    fn random_growth_and_shrinking_match_a_model() {
+        let guard = epoch::pin();
+        let mut rec = Reclaimer::default();
+        let index = HashIndex::new(11);
+        let mut w = HashWriter::default();
+        let mut live: Vec<(Vec<u8>, ItemRef)> = Vec::new();
+        let mut all = Vec::new();
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for step in 0..300_000u32 {
+            // Phases: mostly inserts, then mostly removals, so the table grows and shrinks.
+            let growing = (step / 30_000) % 2 == 0;
+            match next() % 100 {
+                r if r < if growing { 80 } else { 20 } => {
+                    let k = format!("k{step}").into_bytes();
+                    let it = item(&k);
+                    index.insert(&mut w, it, index.hash(&k), &guard, &mut rec);
+                    live.push((k, it));
+                    all.push(it);
+                }
+                r if r < 97 => {
+                    if !live.is_empty() {
+                        let (k, it) = live.swap_remove(next() as usize % live.len());
+                        assert!(index.remove(&mut w, it, index.hash(&k), &guard));
+                    }
+                }
+                98 => index.maybe_shrink(&mut w, &guard),
+                _ => {
+                    index.migrate(&mut w, (next() % 64) as usize, &guard, &mut rec);
+                }
+            }
+            if step % 500 == 0 {
+                // Probes stay short only while a table is at most 3/4 used (live or deleted).
+                let t = index.current(&guard);
+                let used = (0..t.capacity()).filter(|&i| t.slot(i).load(Ordering::Relaxed) != EMPTY).count();
+                assert!(used * 4 <= t.capacity() * 3, "step {step}: {used} of {} slots used", t.capacity());
+            }
+            if step % 10_000 == 0 {
+                assert_eq!(w.len(), live.len());
+                for (k, it) in live.iter().step_by(7) {
+                    assert_eq!(index.get(k, index.hash(k), &guard), Some(*it), "step {step}");
+                }
+            }
+        }
+        rec.shutdown();
+        drop(index);
+        for it in all {
+            // SAFETY: the index is gone; the items were never shared elsewhere.
+            unsafe { it.free_now() };
+        }
+    }
+
     #[test]
     fn every_key_stays_findable_through_growth_shrinking_and_removals() {
         let guard = epoch::pin();
@@ -431,9 +495,36 @@ mod tests {
             let want = (j < 1000).then_some(items[j]);
             assert_eq!(index.get(&keys[j], index.hash(&keys[j]), &guard), want);
         }
+        // New keys right after a shrink started fill the small table while the big one still
+        // holds most keys: the small one must grow instead of overflowing.
+        let more: Vec<Vec<u8>> = (0..20_000u32).map(|i| format!("more:{i}").into_bytes()).collect();
+        let more_items: Vec<ItemRef> = more.iter().map(|k| item(k)).collect();
+        for (k, &it) in keys.iter().zip(&items).take(1000) {
+            assert!(index.remove(&mut w, it, index.hash(k), &guard));
+        }
+        for (k, &it) in keys.iter().zip(&items).take(1000) {
+            index.insert(&mut w, it, index.hash(k), &guard, &mut rec);
+        }
+        while index.migrate(&mut w, 1, &guard, &mut rec) {}
+        let shrunk_to = index.capacity(&guard);
+        for (k, &it) in keys.iter().zip(&items).skip(1000) {
+            index.insert(&mut w, it, index.hash(k), &guard, &mut rec);
+        }
+        for (k, &it) in keys.iter().zip(&items).skip(1000) {
+            assert!(index.remove(&mut w, it, index.hash(k), &guard));
+        }
+        index.maybe_shrink(&mut w, &guard);
+        assert!(!index.old.load(Ordering::Relaxed, &guard).is_null(), "a second shrink started");
+        for (k, &it) in more.iter().zip(&more_items) {
+            index.insert(&mut w, it, index.hash(k), &guard, &mut rec);
+        }
+        for (k, &it) in more.iter().zip(&more_items).chain(keys.iter().zip(&items).take(1000)) {
+            assert_eq!(index.get(k, index.hash(k), &guard), Some(it));
+        }
+        assert!(shrunk_to <= 4096);
         rec.shutdown();
         drop(index);
-        for it in items {
+        for it in items.into_iter().chain(more_items) {
             // SAFETY: the index is gone; the items were never shared elsewhere.
             unsafe { it.free_now() };
         }

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::ops::Bound;
 use std::sync::Arc;
 
-use crate::core::Core;
+use crate::engine::Engine;
 use crate::error::Result;
 
 /// Entries copied per chunk at most...
@@ -47,20 +47,20 @@ fn recycle(mut buf: Buffer) {
 
 /// A registered read view: a sequence number and the store it reads.
 pub(crate) struct ReadView {
-    pub core: Arc<Core>,
+    pub engine: Arc<Engine>,
     pub seq: u64,
 }
 
 impl ReadView {
-    pub(crate) fn open(core: &Arc<Core>) -> Arc<ReadView> {
-        let seq = core.readers.register(&core.visible);
-        Arc::new(ReadView { core: core.clone(), seq })
+    pub(crate) fn open(engine: &Arc<Engine>) -> Arc<ReadView> {
+        let seq = engine.readers.register(&engine.visible);
+        Arc::new(ReadView { engine: engine.clone(), seq })
     }
 }
 
 impl Drop for ReadView {
     fn drop(&mut self) {
-        self.core.readers.unregister(self.seq);
+        self.engine.readers.unregister(self.seq);
     }
 }
 
@@ -102,7 +102,7 @@ pub(crate) fn prefix_end(prefix: &[u8]) -> Bound<Vec<u8>> {
 
 impl Iter {
     pub(crate) fn new(view: Arc<ReadView>, lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> Iter {
-        view.core.ops.scans.incr();
+        view.engine.ops.scans.incr();
         Iter { view, lo, hi, front: take_buffer(), back: VecDeque::new(), exhausted: false, failed: false }
     }
 
@@ -110,7 +110,7 @@ impl Iter {
         if self.exhausted {
             return Ok(());
         }
-        self.view.core.check_open()?;
+        self.view.engine.check_open()?;
         if reverse && self.back.capacity() == 0 {
             self.back = take_buffer();
         }
@@ -124,7 +124,7 @@ impl Iter {
             taken < CHUNK && bytes < CHUNK_BYTES
         };
         let seq = self.view.seq;
-        let stopped = self.view.core.scan_chunk(as_ref(&self.lo), as_ref(&self.hi), reverse, seq, EXAMINE, &mut copy);
+        let stopped = self.view.engine.scan_chunk(as_ref(&self.lo), as_ref(&self.hi), reverse, seq, EXAMINE, &mut copy);
         match stopped {
             None => self.exhausted = true,
             Some(last) if reverse => self.hi = Bound::Excluded(last),
@@ -184,11 +184,11 @@ impl Iter {
                 }
                 return Ok(());
             }
-            self.view.core.check_open()?;
+            self.view.engine.check_open()?;
             let mut stop = false;
             let seq = self.view.seq;
             let stopped =
-                self.view.core.scan_chunk(as_ref(&self.lo), as_ref(&self.hi), false, seq, CHUNK, &mut |k, v| {
+                self.view.engine.scan_chunk(as_ref(&self.lo), as_ref(&self.hi), false, seq, CHUNK, &mut |k, v| {
                     stop = !f(k, v.value());
                     !stop
                 });

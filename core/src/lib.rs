@@ -20,15 +20,20 @@ mod batch;
 mod checkpoint;
 mod clock;
 mod commit;
-mod core;
 mod counters;
 mod db;
+mod engine;
 mod error;
 mod eviction;
 mod expiry;
+// Test machinery: public (for the tests and the crash-test child) only with its feature.
+#[cfg(feature = "failpoints")]
 #[doc(hidden)]
 pub mod failpoint;
+#[cfg(not(feature = "failpoints"))]
+mod failpoint;
 mod fsutil;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod garbage;

@@ -16,7 +16,7 @@ use parking_lot::{Condvar, Mutex};
 
 use crate::checkpoint::{self, CheckpointWriter};
 use crate::clock::now_ms;
-use crate::core::{CheckpointMark, Core};
+use crate::engine::{CheckpointMark, Engine};
 use crate::error::{Error, Result};
 use crate::options::SyncMode;
 
@@ -58,7 +58,7 @@ pub(crate) struct Background {
 }
 
 impl Background {
-    pub(crate) fn start(core: &Arc<Core>) -> Result<Background> {
+    pub(crate) fn start(engine: &Arc<Engine>) -> Result<Background> {
         let stop = Arc::new(Stop { stopped: Mutex::new(false), cv: Condvar::new() });
         let mut threads = Vec::new();
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
@@ -67,8 +67,8 @@ impl Background {
                 .spawn(f)
                 .map_err(|e| Error::io("starting a background thread", e))
         };
-        if let SyncMode::Interval(every) = core.opts.sync {
-            let (c, s) = (core.clone(), stop.clone());
+        if let SyncMode::Interval(every) = engine.opts.sync {
+            let (c, s) = (engine.clone(), stop.clone());
             threads.push(spawn(
                 "scalodb-sync",
                 Box::new(move || {
@@ -79,7 +79,7 @@ impl Background {
                 }),
             )?);
         }
-        let (c, s) = (core.clone(), stop.clone());
+        let (c, s) = (engine.clone(), stop.clone());
         threads.push(spawn(
             "scalodb-maint",
             Box::new(move || {
@@ -123,15 +123,15 @@ struct OsTrim {
 }
 
 impl OsTrim {
-    fn new(core: &Core) -> OsTrim {
-        let freed = core.reclaim.freed_bytes();
+    fn new(engine: &Engine) -> OsTrim {
+        let freed = engine.reclaim.freed_bytes();
         OsTrim { freed_at_last: freed, freed_at_tick: freed, last: std::time::Instant::now() }
     }
 
     /// Trims after a lot was freed, or once freeing stopped after a smaller amount (so the tail
     /// of a mass delete is given back too), at most once per `TRIM_EVERY`.
-    fn maybe_trim(&mut self, core: &Core) {
-        let freed = core.reclaim.freed_bytes();
+    fn maybe_trim(&mut self, engine: &Engine) {
+        let freed = engine.reclaim.freed_bytes();
         let since = freed - self.freed_at_last;
         let settled = freed == self.freed_at_tick && since >= TRIM_AFTER_BYTES / 32;
         self.freed_at_tick = freed;
@@ -148,7 +148,7 @@ impl OsTrim {
     }
 }
 
-impl Core {
+impl Engine {
     /// One maintenance pass over retired memory: trims versions that views released and
     /// unlinks deleted items, a bounded step per hold of the commit lock, then lets the epoch
     /// advance and frees every bag past its grace period.

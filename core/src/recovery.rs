@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crossbeam_epoch as epoch;
 
 use crate::checkpoint;
-use crate::core::{CheckpointMark, Core, Writer};
+use crate::engine::{CheckpointMark, Engine, Writer};
 use crate::error::{Error, Result};
 use crate::failpoint;
 use crate::hash::random_seed;
@@ -23,21 +23,21 @@ use crate::wal::segment::Segment;
 use crate::wal::writer::Wal;
 
 /// A store with no files.
-pub(crate) fn open_memory(opts: Options) -> Result<Arc<Core>> {
+pub(crate) fn open_memory(opts: Options) -> Result<Arc<Engine>> {
     opts.validate()?;
     let opts = Options { wal: false, ..opts };
-    let core = Arc::new(Core::new(opts, None, random_seed(), Tree::new(), Writer::new()));
-    let bg = Background::start(&core)?;
-    *core.background.lock() = Some(bg);
-    Ok(core)
+    let engine = Arc::new(Engine::new(opts, None, random_seed(), Tree::new(), Writer::new()));
+    let bg = Background::start(&engine)?;
+    *engine.background.lock() = Some(bg);
+    Ok(engine)
 }
 
-pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
+pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
     if !opts.wal {
         return open_memory(opts);
     }
     opts.validate()?;
-    failpoint::load_from_env();
+    failpoint::load_from_env()?;
     // Durably: a power cut must not take the store's directory away with everything in it.
     crate::fsutil::create_dir_all_durable(dir)
         .map_err(|e| Error::io(format!("creating directory {} (and making its name durable)", dir.display()), e))?;
@@ -86,10 +86,10 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
         }
     }
     let tree = Tree::from_sorted(&items, &guard);
-    let mut core = Core::new(opts, Some(dir.to_path_buf()), random_seed(), tree, Writer::new());
+    let mut engine = Engine::new(opts, Some(dir.to_path_buf()), random_seed(), tree, Writer::new());
     for &it in &items {
-        let hash = core.hash.hash(it.key(&guard));
-        core.hash.insert(&mut w.hash, it, hash, &guard, &mut w.reclaim);
+        let hash = engine.hash.hash(it.key(&guard));
+        engine.hash.insert(&mut w.hash, it, hash, &guard, &mut w.reclaim);
         w.mem_bytes += it.size() as u64;
     }
     drop(items);
@@ -99,9 +99,9 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
     let replayed = reader::replay(dir, mark.seq, false, |seq, payload| {
         let ops = decode_ops(payload).map_err(|reason| Error::corruption(dir, 0, reason))?;
         for op in &ops {
-            core.apply(&mut w, op, seq, seq, &guard);
+            engine.apply(&mut w, op, seq, seq, &guard);
         }
-        core.collect_garbage(&mut w, seq, &guard, usize::MAX);
+        engine.collect_garbage(&mut w, seq, &guard, usize::MAX);
         w.reclaim.end_commit(&guard);
         // Let retired tree nodes be freed as replay goes, instead of holding all of them.
         if seq % 1024 == 0 {
@@ -111,12 +111,12 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
     })?;
     let last = replayed.last_seq.max(mark.seq);
     w.next_seq = last + 1;
-    core.torn_records = replayed.torn;
-    core.visible.store(last, Ordering::SeqCst);
-    core.synced.store(last, Ordering::SeqCst);
+    engine.torn_records = replayed.torn;
+    crate::readers::publish(&engine.visible, last);
+    engine.synced.store(last, Ordering::SeqCst);
 
     // 3. Resume appending.
-    let seg_size = core.opts.wal_segment_size as usize;
+    let seg_size = engine.opts.wal_segment_size as usize;
     // In every mode, `Never` included: a segment is fsynced whole before the next one is created,
     // so that only the last segment can hold writes a power cut may have lost in part (which is
     // what lets recovery tell damage from a power cut in the others), and so that `Db::sync` and
@@ -132,18 +132,18 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Core>> {
             Wal::create(dir, next_id, w.next_seq, seg_size, sync_on_rotate)?
         }
     });
-    core.reclaim = w.reclaim.shared().clone();
-    *core.writer.get_mut() = w;
-    *core.checkpoint_mark.get_mut() = mark;
-    *core.dir_lock.get_mut() = Some(lock);
+    engine.reclaim = w.reclaim.shared().clone();
+    *engine.writer.get_mut() = w;
+    *engine.checkpoint_mark.get_mut() = mark;
+    *engine.dir_lock.get_mut() = Some(lock);
     drop(guard);
-    let core = Arc::new(core);
-    let bg = Background::start(&core)?;
-    *core.background.lock() = Some(bg);
-    Ok(core)
+    let engine = Arc::new(engine);
+    let bg = Background::start(&engine)?;
+    *engine.background.lock() = Some(bg);
+    Ok(engine)
 }
 
-impl Core {
+impl Engine {
     /// Flushes and syncs the log, stops background work and releases the directory. Later calls
     /// on any handle return `Error::Closed`.
     pub(crate) fn close(&self) -> Result<()> {

@@ -24,22 +24,22 @@ pub struct Snapshot {
 impl Snapshot {
     /// The value of `key` in this snapshot (expired values are absent).
     pub fn get(&self, key: impl AsRef<[u8]>) -> Result<Option<Vec<u8>>> {
-        let core = &self.view.core;
-        core.check_open()?;
+        let engine = &self.view.engine;
+        engine.check_open()?;
         let guard = epoch::pin();
-        Ok(core.get_at(key.as_ref(), self.view.seq, &guard).map(|v| v.value().to_vec()))
+        Ok(engine.get_at(key.as_ref(), self.view.seq, &guard).map(|v| v.value().to_vec()))
     }
 
     /// The keys in `range`, in order, as of this snapshot.
     pub fn scan<K: AsRef<[u8]>>(&self, range: impl RangeBounds<K>) -> Result<Iter> {
-        self.view.core.check_open()?;
+        self.view.engine.check_open()?;
         let (lo, hi) = owned_bounds(&range);
         Ok(Iter::new(self.view.clone(), lo, hi))
     }
 
     /// The keys starting with `prefix`, in order, as of this snapshot.
     pub fn scan_prefix(&self, prefix: impl AsRef<[u8]>) -> Result<Iter> {
-        self.view.core.check_open()?;
+        self.view.engine.check_open()?;
         let p = prefix.as_ref();
         Ok(Iter::new(self.view.clone(), std::ops::Bound::Included(p.to_vec()), prefix_end(p)))
     }

@@ -53,10 +53,10 @@ impl Transaction {
             return Ok(w.as_ref().map(|(v, _)| v.clone()));
         }
         self.reads.insert(key.to_vec());
-        let core = &self.view.core;
-        core.check_open()?;
+        let engine = &self.view.engine;
+        engine.check_open()?;
         let guard = epoch::pin();
-        Ok(core.get_at(key, self.view.seq, &guard).map(|v| v.value().to_vec()))
+        Ok(engine.get_at(key, self.view.seq, &guard).map(|v| v.value().to_vec()))
     }
 
     /// Writes `value` under `key` with no time-to-live (an earlier one is cleared).
@@ -89,7 +89,7 @@ impl Transaction {
     }
 
     fn scan_bounds(&mut self, lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        self.view.core.check_open()?;
+        self.view.engine.check_open()?;
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
         for entry in Iter::new(self.view.clone(), lo.clone(), hi.clone()) {
             let (k, v) = entry?;
@@ -115,20 +115,20 @@ impl Transaction {
     pub fn commit(self) -> Result<()> {
         if self.writes.is_empty() {
             // A read-only transaction saw one snapshot: nothing to validate or write.
-            return self.view.core.check_open();
+            return self.view.engine.check_open();
         }
         let snap = self.view.seq;
         let Transaction { view, writes, reads, ranges } = self;
-        let result = view.core.commit_with(|core, guard| {
+        let result = view.engine.commit_with(|engine, guard| {
             let changed = |key: &[u8]| {
-                core.hash.get(key, core.hash.hash(key), guard).is_some_and(|item| item.head(guard).seq() > snap)
+                engine.hash.get(key, engine.hash.hash(key), guard).is_some_and(|item| item.head(guard).seq() > snap)
             };
             if reads.iter().chain(writes.keys()).any(|k| changed(k)) {
                 return Err(Error::Conflict);
             }
             for (lo, hi) in &ranges {
                 let mut conflict = false;
-                core.tree.walk(as_ref(lo), as_ref(hi), false, guard, &mut |item| {
+                engine.tree.walk(as_ref(lo), as_ref(hi), false, guard, &mut |item| {
                     conflict = item.head(guard).seq() > snap;
                     !conflict
                 });
@@ -147,12 +147,12 @@ impl Transaction {
         });
         match result {
             Ok(()) => {
-                view.core.ops.transactions.incr();
+                view.engine.ops.transactions.incr();
                 Ok(())
             }
             Err(e) => {
                 if matches!(e, Error::Conflict) {
-                    view.core.ops.conflicts.incr();
+                    view.engine.ops.conflicts.incr();
                 }
                 Err(e)
             }

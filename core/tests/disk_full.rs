@@ -13,6 +13,9 @@ use std::process::Command;
 
 use scalodb::{Db, Error, Options, SyncMode};
 
+mod support;
+use support::{assert_matches, tmp_files};
+
 /// An 8 MiB tmpfs, unmounted when dropped.
 struct Tmpfs {
     path: PathBuf,
@@ -48,23 +51,6 @@ impl Drop for Tmpfs {
 fn free_bytes(path: &Path) -> u64 {
     let out = Command::new("df").args(["-B1", "--output=avail"]).arg(path).output().unwrap();
     String::from_utf8_lossy(&out.stdout).lines().nth(1).unwrap().trim().parse().unwrap()
-}
-
-fn tmp_files(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".tmp"))
-        .collect()
-}
-
-fn assert_matches(db: &Db, model: &BTreeMap<Vec<u8>, Vec<u8>>, what: &str) {
-    let got: BTreeMap<Vec<u8>, Vec<u8>> = db.iter().unwrap().map(|e| e.unwrap()).collect();
-    assert_eq!(got.len(), model.len(), "{what}: key count");
-    assert!(got == *model, "{what}: scan differs from the model");
-    for (k, v) in model {
-        assert_eq!(db.get(k).unwrap().as_ref(), Some(v), "{what}");
-    }
 }
 
 fn is_enospc(e: &Error) -> bool {

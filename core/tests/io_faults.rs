@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 use scalodb::failpoint::{self, FailAction};
 use scalodb::{Db, Error, Options, SyncMode, WriteBatch};
 
+mod support;
+use support::tmp_files;
+
 static SERIAL: Mutex<()> = Mutex::new(());
 
 /// Holds the lock that serialises these tests, with every failpoint disarmed before and after.
@@ -124,14 +127,6 @@ fn reopen_and_check(dir: &Path, o: Options, model: &Model, what: &str) -> Db {
     let db = Db::open_with(dir, o).unwrap_or_else(|e| panic!("{what}: reopen failed: {e}"));
     assert_matches(&db, model, &format!("{what}, after reopening"));
     db
-}
-
-fn tmp_files(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".tmp"))
-        .collect()
 }
 
 fn segment_files(dir: &Path) -> usize {

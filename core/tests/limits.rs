@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use scalodb::{Db, Error, Options, SyncMode, WriteBatch};
 
+mod support;
+use support::rss_bytes;
+
 #[test]
 fn oversize_keys_and_values_are_refused_and_write_nothing() {
     let db = Db::memory_with(Options { max_key_size: 8, max_value_size: 16, ..Options::in_memory() }).unwrap();
@@ -76,12 +79,6 @@ fn dropping_the_last_handle_closes() {
     }
     let db = Db::open(dir.path()).unwrap();
     assert_eq!(db.get("k").unwrap().as_deref(), Some(&b"still open"[..]));
-}
-
-fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
 }
 
 #[test]

@@ -9,16 +9,13 @@ use std::time::{Duration, Instant};
 
 use scalodb::{Db, Eviction, Options, WriteBatch};
 
+mod support;
+use support::rss_bytes;
+
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
 }
 
 const MIB: u64 = 1 << 20;
@@ -69,6 +66,20 @@ fn batches_of_overwrites_keep_rss_and_the_free_backlog_bounded() {
             b.put(key(i + j), value);
         }
         db.write(b).unwrap();
+    });
+    assert_eq!(db.stats().unwrap().keys, KEYS);
+}
+
+#[test]
+fn put_many_of_overwrites_keeps_rss_and_the_free_backlog_bounded() {
+    let _s = serial();
+    let db = Db::memory();
+    let value = [8u8; 100];
+    // What the server's MSET and pipelined SETs commit: borrowed pairs, one record.
+    check_bounded("put_many of 16 pairs", &db, OPS, |i| {
+        let keys: Vec<String> = (0..BATCH).map(|j| key(i + j)).collect();
+        let pairs: Vec<(&str, &[u8])> = keys.iter().map(|k| (k.as_str(), &value[..])).collect();
+        db.put_many(&pairs).unwrap();
     });
     assert_eq!(db.stats().unwrap().keys, KEYS);
 }

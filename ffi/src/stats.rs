@@ -1,5 +1,7 @@
 //! `scalodb_stats`: counts and sizes of a database, in a struct that carries its own size so that
-//! fields can be added at the end without breaking programs compiled with an older header.
+//! fields can be added at the end without breaking programs compiled with an older header. Its
+//! fields are the engine's `Stats::FIELDS`, in that order; a test checks this struct and the
+//! committed header against that list.
 
 use crate::args::{handle, out};
 use crate::db::scalodb_db;
@@ -22,7 +24,8 @@ pub struct scalodb_stats {
     pub key_bytes: u64,
     /// Bytes of the live values.
     pub value_bytes: u64,
-    /// Bytes of memory held for data: items, versions kept for readers, and the indexes.
+    /// Bytes of memory held for data: items, versions kept for readers, the indexes, and memory
+    /// unlinked that waits for readers to move on (`pending_free_bytes`).
     pub memory_bytes: u64,
     /// Bytes in the log segments on disk.
     pub wal_bytes: u64,
@@ -61,6 +64,11 @@ pub struct scalodb_stats {
     /// Transaction commits that failed with a conflict (every `scalodb_txn_commit` that returned
     /// SCALODB_CONFLICT included).
     pub conflicts: u64,
+    /// Objects (versions, items, index nodes) unlinked but not yet freed: they wait for readers
+    /// that may still hold them, which takes milliseconds.
+    pub pending_free_objects: u64,
+    /// Bytes of the versions and items among `pending_free_objects` (counted in `memory_bytes`).
+    pub pending_free_bytes: u64,
 }
 
 /// The core's stats in the C layout.
@@ -89,6 +97,8 @@ fn from_core(s: &scalodb::Stats) -> scalodb_stats {
         expired_keys: s.expired_keys,
         transactions: s.transactions,
         conflicts: s.conflicts,
+        pending_free_objects: s.pending_free_objects,
+        pending_free_bytes: s.pending_free_bytes,
     }
 }
 
@@ -114,4 +124,50 @@ pub unsafe extern "C" fn scalodb_get_stats(
         unsafe { copy_sized(dest, &full, "stats") }?;
         Ok(SCALODB_OK)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field names of `typedef struct { ... } scalodb_stats;` in the committed header.
+    fn header_fields() -> Vec<String> {
+        let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/scalodb.h")).unwrap();
+        let end = header.find("} scalodb_stats;").expect("the header declares scalodb_stats");
+        let start = header[..end].rfind("typedef struct").expect("a typedef struct before it");
+        header[start..end]
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('*') && !l.starts_with("/*") && l.ends_with(';'))
+            .map(|l| l.trim_end_matches(';').rsplit(' ').next().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_c_struct_mirrors_every_engine_counter_in_order() {
+        let mut want = vec!["struct_size".to_string()];
+        want.extend(scalodb::Stats::FIELDS.iter().map(|f| f.to_string()));
+        assert_eq!(header_fields(), want, "include/scalodb.h's scalodb_stats and the engine's Stats differ");
+        assert_eq!(std::mem::size_of::<scalodb_stats>(), 8 * want.len(), "a field is not a u64, or one is missing");
+    }
+
+    #[test]
+    fn each_counter_lands_in_its_own_field() {
+        let db = scalodb::Db::memory();
+        db.put("a", "1").unwrap();
+        db.put("b", "22").unwrap();
+        db.delete("a").unwrap();
+        let core = db.stats().unwrap();
+        let c = from_core(&core);
+        // The C struct read as struct_size followed by u64 fields, in the header's order.
+        // SAFETY: scalodb_stats is repr(C) with a usize and then only u64 fields (checked above),
+        // so it is a sequence of 8-byte integers.
+        let words: &[u64] = unsafe {
+            std::slice::from_raw_parts(
+                &c as *const scalodb_stats as *const u64,
+                std::mem::size_of::<scalodb_stats>() / 8,
+            )
+        };
+        assert_eq!(&words[1..], core.values().as_slice());
+    }
 }

@@ -24,5 +24,7 @@ fn _scalodb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<transaction::PyTransaction>()?;
     m.add_class::<server::PyServer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The engine's counter names, in order: the `Stats` dataclass is checked against them.
+    m.add("STATS_FIELDS", scalodb::Stats::FIELDS.to_vec())?;
     Ok(())
 }

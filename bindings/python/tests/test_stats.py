@@ -32,3 +32,9 @@ def test_counters_follow_operations(mem: scalodb.DB) -> None:
     assert s.sequence == 4
     assert s.memory_bytes > 0
     assert s.open_views == 0
+
+
+def test_stats_has_a_field_for_every_engine_counter() -> None:
+    from scalodb import _scalodb
+
+    assert [f.name for f in dataclasses.fields(scalodb.Stats)] == list(_scalodb.STATS_FIELDS)

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Iterator, Literal, Optional, TypeVar, Union, overload
 
 __version__: str
+STATS_FIELDS: list[str]
 
 Key = Union[bytes, str, bytearray, memoryview]
 """A key: bytes, or str (stored as its UTF-8 encoding)."""

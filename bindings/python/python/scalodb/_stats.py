@@ -17,7 +17,8 @@ class Stats:
     value_bytes: int
     """Bytes of the live values."""
     memory_bytes: int
-    """Memory held for data: items, versions kept for readers, and the indexes."""
+    """Memory held for data: items, versions kept for readers, the indexes, and memory unlinked
+    that waits for readers to move on (``pending_free_bytes``)."""
     wal_bytes: int
     """Bytes in the log segments on disk."""
     wal_segments: int
@@ -49,6 +50,10 @@ class Stats:
     """Transactions committed."""
     conflicts: int
     """Transaction commits refused with a conflict (counted by the engine's own retry loop)."""
+    pending_free_objects: int
+    """Versions, items and index nodes unlinked but not yet freed (waiting for readers)."""
+    pending_free_bytes: int
+    """Bytes of those, counted in ``memory_bytes``."""
 
     @classmethod
     def _from_native(cls, d: Mapping[str, int]) -> Stats:

@@ -1,30 +1,11 @@
-/* test_api.c: every function of scalodb.h, its results and its error paths, single-threaded.
- * Run plain, under valgrind and with ASan+UBSan by `make test-ffi`. */
+/* test_store.c: the store's basic functions of scalodb.h (version and status names, options,
+ * open, put/get/delete, pinned values, TTL puts, batches, iterators, snapshots, stats, on disk and
+ * in memory), their results and their error paths, single-threaded. Run plain, under valgrind and
+ * with ASan+UBSan by `make test-ffi`. */
 #define _XOPEN_SOURCE 700
 #include "check.h"
 
 #include <stddef.h>
-#include <time.h>
-
-static void sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-/* Gets `key` and checks it holds `expected` (NULL: absent). */
-static void expect_value(const scalodb_db *db, const char *key, const char *expected) {
-    uint8_t *value = (uint8_t *)&value; /* a junk pointer: the call must overwrite it */
-    size_t len = 99;
-    if (expected == NULL) {
-        CHECK_STATUS(SCALODB_NOT_FOUND, scalodb_get(db, key, strlen(key), &value, &len, ERR));
-        CHECK(value == NULL && len == 0);
-        return;
-    }
-    CHECK_STATUS(SCALODB_OK, scalodb_get(db, key, strlen(key), &value, &len, ERR));
-    CHECK(len == strlen(expected) && memcmp(value, expected, len) == 0);
-    CHECK(value[len] == 0); /* buffers end with a NUL that is not counted */
-    scalodb_free(value);
-}
 
 /* Collects an iterator's keys into `out` ("a,b,c"), from the front or the back, and frees it. */
 static void drain(scalodb_iterator *it, int from_back, char *out, size_t cap) {
@@ -631,6 +612,6 @@ int main(void) {
     test_in_memory();
     test_stats();
     test_on_disk();
-    printf("test_api: %ld passed, 0 failed\n", (long)checks_passed);
+    printf("test_store: %ld passed, 0 failed\n", (long)checks_passed);
     return 0;
 }

@@ -1,6 +1,6 @@
 //! The shared state behind every handle, and the read path.
 //!
-//! `Core` owns the two indexes (hash for point reads, tree for ordered scans), the published
+//! `Engine` owns the two indexes (hash for point reads, tree for ordered scans), the published
 //! sequence number `visible`, the registry of read views, and the commit lock (`writer`) that
 //! serialises every change. Readers never take a lock: they pin an epoch, read `visible`, and
 //! look up the version of each key at that sequence.
@@ -102,13 +102,13 @@ pub(crate) struct CheckpointMark {
     pub count: u64,
 }
 
-pub(crate) struct Core {
+pub(crate) struct Engine {
     pub opts: Options,
     pub dir: Option<PathBuf>,
     pub hash: HashIndex,
     pub tree: Tree,
     /// Highest sequence number whose writes are all applied (and durable, under SyncMode::Always).
-    pub visible: AtomicU64,
+    pub visible: crate::readers::Visible,
     pub readers: Readers,
     /// Retired memory waiting for its grace period or to be freed; also reachable from the
     /// writer's `Reclaimer`, but read here without the commit lock.
@@ -140,15 +140,15 @@ pub(crate) struct Core {
     pub dir_lock: Mutex<Option<DirLock>>,
 }
 
-impl Core {
-    pub(crate) fn new(opts: Options, dir: Option<PathBuf>, seed: u64, tree: Tree, writer: Writer) -> Core {
-        Core {
+impl Engine {
+    pub(crate) fn new(opts: Options, dir: Option<PathBuf>, seed: u64, tree: Tree, writer: Writer) -> Engine {
+        Engine {
             reclaim: writer.reclaim.shared().clone(),
             opts,
             dir,
             hash: HashIndex::new(seed),
             tree,
-            visible: AtomicU64::new(0),
+            visible: crate::readers::Visible::new(0),
             readers: Readers::new(),
             writer: Mutex::new(writer),
             synced: AtomicU64::new(0),
@@ -217,7 +217,7 @@ impl Core {
     /// The oldest sequence any reader may still read at: versions shadowed at this point can go.
     #[inline]
     pub(crate) fn keep_seq(&self) -> u64 {
-        self.readers.min().min(self.visible.load(Ordering::SeqCst))
+        self.readers.keep(&self.visible)
     }
 
     /// The current value of `key`, read without a lock.
@@ -330,7 +330,7 @@ pub(crate) fn visible_at<'g>(item: ItemRef, seq: u64, guard: &'g Guard) -> Optio
     }
 }
 
-impl Drop for Core {
+impl Drop for Engine {
     fn drop(&mut self) {
         // Every handle, view and thread is gone: free the items. The tree and the hash table free
         // their own nodes when dropped.
