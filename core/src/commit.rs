@@ -297,12 +297,18 @@ impl Engine {
             let reason = self.failed.lock().clone().unwrap_or_default();
             return Err(Error::ReadOnly { reason });
         }
-        let (file, target) = {
+        let (files, target) = {
             let w = self.writer.lock();
-            (w.wal.as_ref().map(|wal| wal.current_file()), w.next_seq - 1)
+            // The segment the last rotation closed first (if it still waits), then the current one.
+            let files = w.wal.as_ref().map(|wal| (wal.ahead().unsynced(), wal.current_file(), wal.ahead()));
+            (files, w.next_seq - 1)
         };
-        if let Some(file) = file {
-            if let Err(e) = fsutil::sync_data(&file) {
+        if let Some((closed, file, ahead)) = files {
+            let synced = match &closed {
+                Some(c) => fsutil::sync_data(c).map(|()| ahead.synced(c)),
+                None => Ok(()),
+            };
+            if let Err(e) = synced.and_then(|()| fsutil::sync_data(&file)) {
                 let advice = fsutil::advice(&e);
                 let err = Error::io(
                     format!(

@@ -2,8 +2,10 @@
 //! memory: unlinking deleted items, trimming versions that closed views kept, freeing what is
 //! past its epoch grace period, and handing freed memory back to the operating system.
 //!
-//! Two threads per database with a log: the syncer (SyncMode::Interval only) and the checkpointer.
-//! They are separate so that a long checkpoint never delays the interval fsync.
+//! Up to three threads per database with a log: the syncer (SyncMode::Interval only), the
+//! maintenance thread (checkpoints, expiry, memory), and `scalodb-log` (the next segment and the
+//! fsync of the last closed one, `wal/ahead.rs`). They are separate so that a long checkpoint
+//! never delays the interval fsync or a rotation.
 
 use std::ops::Bound;
 use std::sync::atomic::Ordering;
@@ -55,6 +57,8 @@ impl Stop {
 pub(crate) struct Background {
     stop: Arc<Stop>,
     threads: Vec<JoinHandle<()>>,
+    /// The log's work ahead of the commit path, run by `scalodb-log` (stores with a log only).
+    ahead: Option<Arc<crate::wal::ahead::Ahead>>,
 }
 
 impl Background {
@@ -79,6 +83,11 @@ impl Background {
                 }),
             )?);
         }
+        let ahead = engine.writer.lock().wal.as_ref().map(|wal| wal.ahead());
+        if let Some(ahead) = ahead.clone() {
+            let c = engine.clone();
+            threads.push(spawn("scalodb-log", Box::new(move || ahead.run(|reason| c.fail(reason))))?);
+        }
         let (c, s) = (engine.clone(), stop.clone());
         threads.push(spawn(
             "scalodb-maint",
@@ -96,13 +105,16 @@ impl Background {
                 }
             }),
         )?);
-        Ok(Background { stop, threads })
+        Ok(Background { stop, threads, ahead })
     }
 
     /// Asks the threads to stop and waits for them (unless called from one of them).
     pub(crate) fn stop(self) {
         *self.stop.stopped.lock() = true;
         self.stop.cv.notify_all();
+        if let Some(ahead) = &self.ahead {
+            ahead.stop();
+        }
         let me = std::thread::current().id();
         for t in self.threads {
             if t.thread().id() != me {
@@ -240,11 +252,15 @@ impl Engine {
                 })?;
             }
         }
-        {
-            let mut w = self.writer.lock();
-            if let Some(wal) = w.wal.as_mut() {
-                wal.remove_through(seq)?;
+        // The covered segments come off the log under the commit lock; unlinking them and the
+        // directory fsync do not hold it.
+        let covered = self.writer.lock().wal.as_mut().map(|wal| wal.take_through(seq)).unwrap_or_default();
+        if let Err(e) = crate::wal::writer::remove_segments(&dir, &covered) {
+            let left: Vec<_> = covered.into_iter().filter(|s| s.path.exists()).collect();
+            if let Some(wal) = self.writer.lock().wal.as_mut() {
+                wal.give_back(left);
             }
+            return Err(e);
         }
         *self.checkpoint_mark.lock() = CheckpointMark { seq, unix_ms: now_ms(), count };
         Ok(())
