@@ -44,8 +44,11 @@ struct State {
     next_id: u64,
     cap: usize,
     spare: Spare,
-    /// The segment the last rotation closed, while its last records may not be on disk.
+    /// The segment the last rotation closed, while its last records may not be on disk: its file,
+    /// and the segment itself (its mapping is unmapped here, by the thread, not under the commit
+    /// lock: tearing down a mapping of dirty pages took milliseconds).
     unsynced: Option<Arc<File>>,
+    closed: Option<Segment>,
     /// The last failure to fsync `unsynced` (the store turns read-only on it).
     sync_failed: Option<String>,
     stop: bool,
@@ -67,6 +70,7 @@ impl Ahead {
                 cap,
                 spare: Spare::None,
                 unsynced: None,
+                closed: None,
                 sync_failed: None,
                 stop: false,
             }),
@@ -81,6 +85,12 @@ impl Ahead {
         loop {
             if st.stop {
                 return;
+            }
+            if let Some(seg) = st.closed.take() {
+                drop(st);
+                drop(seg);
+                st = self.state.lock();
+                continue;
             }
             if let Some(file) = st.unsynced.clone() {
                 drop(st);
@@ -150,6 +160,7 @@ impl Ahead {
             drop(seg);
             let _ = std::fs::remove_file(path);
         }
+        st.closed = None;
         self.cv.notify_all();
     }
 
@@ -219,12 +230,16 @@ impl Ahead {
         }
     }
 
-    /// After a rotation to segment `id`: `closed` (the file of the segment it closed) is to be
-    /// fsynced, and the next spare is `id + 1` of `cap` bytes.
-    pub(crate) fn rotated(&self, id: u64, closed: Arc<File>) {
+    /// After a rotation to segment `id`: `closed` (the segment it closed) is to be fsynced and
+    /// unmapped, and the next spare is `id + 1`.
+    pub(crate) fn rotated(&self, id: u64, closed: Segment) {
         let mut st = self.state.lock();
         st.next_id = id + 1;
-        st.unsynced = Some(closed);
+        st.unsynced = Some(closed.file());
+        // A segment from an earlier rotation the thread has not unmapped yet goes now.
+        let earlier = st.closed.replace(closed);
         self.cv.notify_all();
+        drop(st);
+        drop(earlier);
     }
 }

@@ -109,7 +109,7 @@ impl Wal {
             last_seq: old.last_seq,
             bytes: old.used() as u64,
         });
-        self.ahead.rotated(self.current.id, old.file());
+        self.ahead.rotated(self.current.id, old);
         Ok(())
     }
 
