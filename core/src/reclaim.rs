@@ -11,14 +11,19 @@
 //!    the commit that filled it, or by the maintenance thread on its tick: it becomes one deferred
 //!    function, and the thread-local epoch queue is flushed so it never waits there for 63 more.
 //!    That is at most one deferred function per commit, well inside the collector's budget.
-//! 3. When the grace period has passed, the function only moves the bag to the `ready` list: a
-//!    reader whose pin happens to run the collector never pays for freeing thousands of objects.
+//! 3. The sealed bag stays in the store's own `sealed` list; the deferred function carries only
+//!    its number. When the grace period has passed, the function only moves the bag to the
+//!    `ready` list: a reader whose pin happens to run the collector never pays for freeing
+//!    thousands of objects. Because the store, not the epoch's queue, owns every bag, teardown
+//!    frees them all at once, even those whose grace period would end after the last pin of the
+//!    process (a closed store leaves nothing behind in the collector).
 //! 4. The writer frees from `ready` a little more per commit than the commit retired, and the
 //!    maintenance thread frees whatever is left on its tick, so freeing always outpaces retiring.
 //!
 //! `Stats::pending_free_objects` / `pending_free_bytes` (retired, not yet freed) expose the backlog.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crossbeam_epoch::Guard;
@@ -65,15 +70,38 @@ impl Bag {
 pub(crate) struct Shared {
     /// Bags whose grace period has passed. The mutex is held only to push or pop a bag.
     ready: Mutex<Vec<Bag>>,
+    /// Sealed bags still in their grace period, by bag number (ascending), and the next number.
+    sealed: Mutex<Sealed>,
     retired_objects: AtomicU64,
     retired_bytes: AtomicU64,
     freed_objects: AtomicU64,
     freed_bytes: AtomicU64,
-    /// The store is gone: a bag whose grace period ends now is freed at once.
-    closed: AtomicBool,
+}
+
+/// Bags waiting for their grace period, numbered in the order they were sealed.
+#[derive(Default)]
+struct Sealed {
+    bags: VecDeque<(u64, Bag)>,
+    next: u64,
 }
 
 impl Shared {
+    /// The grace period of bag `id` is over: move it to `ready` (or drop the request if teardown
+    /// already freed it).
+    fn grace_over(&self, id: u64) {
+        let bag = {
+            let mut sealed = self.sealed.lock();
+            // Grace periods usually end in sealing order, so the bag is almost always in front.
+            match sealed.bags.iter().position(|(n, _)| *n == id) {
+                Some(i) => sealed.bags.remove(i).map(|(_, b)| b),
+                None => None,
+            }
+        };
+        if let Some(bag) = bag {
+            self.ready.lock().push(bag);
+        }
+    }
+
     /// Frees up to about `budget` objects from bags past their grace period. Any thread.
     /// Returns how many it freed.
     pub(crate) fn free_ready(&self, budget: usize) -> usize {
@@ -164,38 +192,86 @@ impl Reclaimer {
             return;
         }
         let bag = std::mem::take(&mut self.bag);
-        let shared = self.shared.clone();
-        let grace_over = move || {
-            let mut ready = shared.ready.lock();
-            // Checked under the lock that `shutdown` takes to set it, so no bag is left behind.
-            if shared.closed.load(Ordering::Acquire) {
-                drop(ready);
-                // SAFETY: the grace period is over, and the store that would free it is gone.
-                unsafe { bag.free_all(&shared) };
-            } else {
-                ready.push(bag);
-            }
+        let id = {
+            let mut sealed = self.shared.sealed.lock();
+            let id = sealed.next;
+            sealed.next += 1;
+            sealed.bags.push_back((id, bag));
+            id
         };
+        let shared = self.shared.clone();
+        let grace_over = move || shared.grace_over(id);
         // SAFETY: everything in the bag was unreachable for new readers when it was retired
-        // (see `retire`); the function runs only after every reader pinned before now unpinned.
+        // (see `retire`); the function runs only after every reader pinned before now unpinned,
+        // and it only moves the bag (freeing happens later, from `ready`).
         unsafe { guard.defer_unchecked(grace_over) };
         guard.flush();
     }
 
-    /// At teardown, with no reader left: frees the open bag and every ready bag, and makes bags
-    /// still in their grace period free themselves when it ends.
+    /// At teardown, with no reader left: frees the open bag, every sealed bag (no reader of this
+    /// store exists, so their grace periods do not matter any more) and every ready bag.
     pub(crate) fn shutdown(&mut self) {
-        let ready = {
-            let mut ready = self.shared.ready.lock();
-            self.shared.closed.store(true, Ordering::Release);
-            std::mem::take(&mut *ready)
-        };
+        let sealed = std::mem::take(&mut self.shared.sealed.lock().bags);
+        let ready = std::mem::take(&mut *self.shared.ready.lock());
         let bag = std::mem::take(&mut self.bag);
-        // SAFETY: teardown: no reader exists any more, and these objects were unlinked.
+        // SAFETY: teardown: no reader of this store exists any more, and these objects were
+        // unlinked and retired once each.
         unsafe { bag.free_all(&self.shared) };
-        for bag in ready {
-            // SAFETY: past their grace period.
+        for bag in sealed.into_iter().map(|(_, b)| b).chain(ready) {
+            // SAFETY: as above; each bag was taken out of its list, so nobody else frees it.
             unsafe { bag.free_all(&self.shared) };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    static FREED: AtomicUsize = AtomicUsize::new(0);
+
+    /// Frees a `Box<u64>` made by `boxed` and counts it.
+    unsafe fn free_box(addr: usize) {
+        // SAFETY: `addr` comes from `Box::into_raw` in `boxed`, freed once.
+        drop(unsafe { Box::from_raw(addr as *mut u64) });
+        FREED.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn boxed() -> usize {
+        Box::into_raw(Box::new(7u64)) as usize
+    }
+
+    /// A bag sealed while another thread stays pinned cannot finish its grace period; teardown
+    /// frees it anyway, and the deferred function that runs later finds nothing to do.
+    #[test]
+    fn teardown_frees_bags_still_in_their_grace_period() {
+        let collector = crossbeam_epoch::Collector::new();
+        let reader = collector.register();
+        let writer = collector.register();
+        let pinned = reader.pin();
+        let mut rec = Reclaimer::default();
+        let before = FREED.load(Ordering::Relaxed);
+        for _ in 0..3 {
+            // SAFETY: nothing else knows the box, and free_box matches its allocation.
+            unsafe { rec.retire(boxed(), free_box, 8) };
+        }
+        rec.seal(&writer.pin());
+        // SAFETY: as above.
+        unsafe { rec.retire(boxed(), free_box, 8) };
+        for _ in 0..256 {
+            writer.pin().flush();
+        }
+        assert_eq!(FREED.load(Ordering::Relaxed), before, "the pinned reader holds the grace period");
+        assert_eq!(rec.shared().pending(), (4, 32));
+        rec.shutdown();
+        assert_eq!(FREED.load(Ordering::Relaxed), before + 4);
+        assert_eq!(rec.shared().pending(), (0, 0));
+        drop(pinned);
+        for _ in 0..256 {
+            writer.pin().flush();
+        }
+        assert_eq!(FREED.load(Ordering::Relaxed), before + 4, "nothing is freed twice");
+        assert_eq!(rec.shared().ready.lock().len(), 0);
     }
 }
