@@ -13,7 +13,7 @@ use crossbeam_epoch::{self as epoch, Guard};
 use crate::engine::{Engine, Writer};
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::item::{ItemRef, NewVersion};
+use crate::item::{ItemRef, NewItem, NewVersion};
 use crate::wal::ops::{Op, OwnedOp};
 
 /// Queue entries (garbage and trim) a commit handles beyond twice its own ops, so cleanup keeps
@@ -42,6 +42,19 @@ impl Drop for DurableWriter<'_> {
 thread_local! {
     /// Reused encoding buffer, so a commit allocates nothing for its log record.
     static PAYLOAD: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// Reused per-op work done before the commit lock (`Prepared`).
+    static PREPARED: RefCell<Vec<Prepared>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What a writer works out for one op before it takes the commit lock, so that the lock is held
+/// for as little as possible and a second writer can do its own share meanwhile: the key's hash,
+/// and for a key that is not in the store yet its item, allocated and filled. Looking the key up
+/// and descending the tree here also takes their cache misses outside the lock. Under the lock
+/// the key is looked up again (another writer may have inserted it meanwhile: the prepared item
+/// is then freed, never having been shared).
+pub(crate) struct Prepared {
+    hash: u64,
+    item: Option<NewItem>,
 }
 
 impl Engine {
@@ -81,20 +94,44 @@ impl Engine {
         self.check_sizes(ops)?;
         let _durable = self.sync_always().then(|| DurableWriter::enter(&self.durable_writers));
         let seq = PAYLOAD.with(|buf| {
-            let mut payload = buf.borrow_mut();
-            payload.clear();
-            if self.opts.wal {
-                for op in ops {
-                    op.encode(&mut payload);
+            PREPARED.with(|prep| {
+                let mut payload = buf.borrow_mut();
+                payload.clear();
+                if self.opts.wal {
+                    for op in ops {
+                        op.encode(&mut payload);
+                    }
                 }
-            }
-            let guard = epoch::pin();
-            let mut w = self.writer.lock();
-            self.check_writable()?;
-            if !check(self, &guard)? {
-                return Ok(0);
-            }
-            self.log_and_apply(&mut w, &payload, ops, &guard)
+                let guard = epoch::pin();
+                let mut prep = prep.borrow_mut();
+                prep.clear();
+                let result = (|| {
+                    prep.extend(ops.iter().map(|op| self.prepare(op, &guard)));
+                    // While another writer holds the lock, descend the tree for the new keys, so
+                    // that the descent under the lock finds its nodes in cache. Uncontended it
+                    // would only repeat the work.
+                    let mut w = match self.writer.try_lock() {
+                        Some(w) => w,
+                        None => {
+                            for (op, p) in ops.iter().zip(prep.iter()) {
+                                if let (Op::Put { key, .. }, Some(_)) = (op, &p.item) {
+                                    self.tree.prefetch(key, &guard);
+                                }
+                            }
+                            self.writer.lock()
+                        }
+                    };
+                    self.check_writable()?;
+                    if !check(self, &guard)? {
+                        return Ok(0);
+                    }
+                    self.log_and_apply(&mut w, &payload, ops, Some(&mut prep), &guard)
+                })();
+                // Frees the items the commit did not use (it failed, or the key was inserted
+                // meanwhile).
+                prep.clear();
+                result
+            })
         })?;
         if seq == 0 {
             return Ok((0, false));
@@ -131,7 +168,7 @@ impl Engine {
                     op.encode(&mut payload);
                 }
             }
-            let seq = self.log_and_apply(&mut w, &payload, &ops, &guard)?;
+            let seq = self.log_and_apply(&mut w, &payload, &ops, None, &guard)?;
             Ok((seq, result))
         })?;
         if seq != 0 && self.sync_always() {
@@ -143,7 +180,14 @@ impl Engine {
     /// Under the commit lock: makes room under the memory limit, appends the record, applies the
     /// ops at a new sequence and publishes it (except under SyncMode::Always, where the caller
     /// publishes after the fsync). Returns the sequence. On error nothing changed.
-    fn log_and_apply(&self, w: &mut Writer, payload: &[u8], ops: &[Op<'_>], guard: &Guard) -> Result<u64> {
+    fn log_and_apply(
+        &self,
+        w: &mut Writer,
+        payload: &[u8],
+        ops: &[Op<'_>],
+        prepared: Option<&mut [Prepared]>,
+        guard: &Guard,
+    ) -> Result<u64> {
         self.make_room(w, ops, guard)?;
         let seq = w.next_seq;
         if let Some(wal) = w.wal.as_mut() {
@@ -159,8 +203,17 @@ impl Engine {
         }
         w.next_seq += 1;
         let keep = self.keep_seq();
-        for op in ops {
-            self.apply(w, op, seq, keep, guard);
+        match prepared {
+            Some(prep) => {
+                for (op, p) in ops.iter().zip(prep.iter_mut()) {
+                    self.apply_prepared(w, op, p, seq, keep, guard);
+                }
+            }
+            None => {
+                for op in ops {
+                    self.apply(w, op, seq, keep, guard);
+                }
+            }
         }
         let budget = GC_PER_COMMIT + 2 * ops.len();
         self.trim_retained(w, keep, guard, budget);
@@ -172,11 +225,43 @@ impl Engine {
         Ok(seq)
     }
 
-    /// Applies one op at `seq`. Writer only; also used by recovery.
-    pub(crate) fn apply(&self, w: &mut Writer, op: &Op<'_>, seq: u64, keep: u64, guard: &Guard) {
+    /// The work for `op` that needs no lock (see `Prepared`).
+    fn prepare(&self, op: &Op<'_>, guard: &Guard) -> Prepared {
         match *op {
             Op::Put { key, value, expires_at } => {
                 let hash = self.hash.hash(key);
+                let item = if self.hash.get(key, hash, guard).is_some() {
+                    None
+                } else {
+                    // Its sequence is set under the lock, before it is published.
+                    Some(NewItem::new(key, value, expires_at))
+                };
+                Prepared { hash, item }
+            }
+            Op::Delete { key } | Op::Expire { key, .. } => {
+                let hash = self.hash.hash(key);
+                let _ = self.hash.get(key, hash, guard);
+                Prepared { hash, item: None }
+            }
+            Op::Clear => Prepared { hash: 0, item: None },
+        }
+    }
+
+    /// Applies one op at `seq`. Writer only; also used by recovery.
+    pub(crate) fn apply(&self, w: &mut Writer, op: &Op<'_>, seq: u64, keep: u64, guard: &Guard) {
+        let hash = match *op {
+            Op::Put { key, .. } | Op::Delete { key } | Op::Expire { key, .. } => self.hash.hash(key),
+            Op::Clear => 0,
+        };
+        self.apply_prepared(w, op, &mut Prepared { hash, item: None }, seq, keep, guard);
+    }
+
+    /// Applies one op at `seq` with the work `prepare` did for it (taking its item if it uses
+    /// it). Writer only.
+    fn apply_prepared(&self, w: &mut Writer, op: &Op<'_>, prep: &mut Prepared, seq: u64, keep: u64, guard: &Guard) {
+        match *op {
+            Op::Put { key, value, expires_at } => {
+                let hash = prep.hash;
                 let v = NewVersion { seq, expires_at, value: Some(value) };
                 let item = if let Some(item) = self.hash.get(key, hash, guard) {
                     let head = item.head(guard);
@@ -192,7 +277,10 @@ impl Engine {
                     self.note_retained(w, item, seq, keep, guard);
                     item
                 } else {
-                    let item = ItemRef::alloc(key, &v);
+                    let item = match prep.item.take() {
+                        Some(item) => item.publish(seq),
+                        None => ItemRef::alloc(key, &v),
+                    };
                     w.mem_bytes += item.size() as u64;
                     self.hash.insert(&mut w.hash, item, hash, guard, &mut w.reclaim);
                     self.tree.insert(key, item, guard, &mut w.reclaim);
@@ -209,13 +297,12 @@ impl Engine {
                 }
             }
             Op::Delete { key } => {
-                if let Some(item) = self.hash.get(key, self.hash.hash(key), guard) {
+                if let Some(item) = self.hash.get(key, prep.hash, guard) {
                     self.bury(w, item, seq, keep, guard);
                 }
             }
             Op::Expire { key, expires_at } => {
-                let hash = self.hash.hash(key);
-                if let Some(item) = self.hash.get(key, hash, guard) {
+                if let Some(item) = self.hash.get(key, prep.hash, guard) {
                     let head = item.head(guard);
                     if !head.is_tombstone() {
                         let v = NewVersion { seq, expires_at, value: Some(head.value()) };
@@ -297,12 +384,18 @@ impl Engine {
             let reason = self.failed.lock().clone().unwrap_or_default();
             return Err(Error::ReadOnly { reason });
         }
-        let (file, target) = {
+        let (files, target) = {
             let w = self.writer.lock();
-            (w.wal.as_ref().map(|wal| wal.current_file()), w.next_seq - 1)
+            // The segment the last rotation closed first (if it still waits), then the current one.
+            let files = w.wal.as_ref().map(|wal| (wal.ahead().unsynced(), wal.current_file(), wal.ahead()));
+            (files, w.next_seq - 1)
         };
-        if let Some(file) = file {
-            if let Err(e) = fsutil::sync_data(&file) {
+        if let Some((closed, file, ahead)) = files {
+            let synced = match &closed {
+                Some(c) => fsutil::sync_data(c).map(|()| ahead.synced(c)),
+                None => Ok(()),
+            };
+            if let Err(e) = synced.and_then(|()| fsutil::sync_data(&file)) {
                 let advice = fsutil::advice(&e);
                 let err = Error::io(
                     format!(

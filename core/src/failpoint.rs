@@ -14,9 +14,10 @@
 //! | `wal.create_sync` | `fdatasync` | the new segment's header, before it is renamed |
 //! | `wal.create_rename` | `rename` | the new segment's `.tmp` into place |
 //! | `dir.parent_sync` | `fsync` of a parent directory | a store or backup directory just created |
-//! | `wal.sync` | `fdatasync` | group commit, interval syncer, rotation, `Db::sync`, close |
-//! | `dir.sync` | `fsync` of the directory | after a log segment is created or removed |
+//! | `wal.sync` | `fdatasync` | group commit, interval syncer, the log thread's sync of a closed segment, rotation, `Db::sync`, close |
+//! | `dir.sync` | `fsync` of the directory | after a log segment is created (by the log thread, or by a write that found no spare) |
 //! | `wal.remove` | `unlink` | log segments a checkpoint covers |
+//! | `wal.remove_sync` | `fsync` of the directory | after those unlinks |
 //! | `checkpoint.create` | `open(O_CREAT\|O_TRUNC)` | the checkpoint's `.tmp` file |
 //! | `checkpoint.write` | `write` | every write of the `.tmp` file (short writes allowed) |
 //! | `checkpoint.before_sync` | `fsync` | the `.tmp` file |

@@ -115,7 +115,7 @@ pub fn wal_segment(data: &[u8]) {
         let mut file = Vec::new();
         if mode & 2 != 0 {
             let first_seq = u64::from(input.byte() % 4) + 1;
-            file.extend_from_slice(&encode_segment_header(SegmentHeader { id: 1, first_seq }));
+            file.extend_from_slice(&encode_segment_header(SegmentHeader { id: 1, first_seq, prev_last_seq: None }));
         }
         file.extend_from_slice(input.rest());
         fs::write(crate::wal::segment_path(dir, 1), &file).expect("writing a segment");
@@ -184,7 +184,9 @@ fn replay_records(dir: &Path, after_seq: u64, dry_run: bool) -> Result<(Records,
 /// that); else `None`.
 fn build_segments(dir: &Path, input: &mut Input<'_>) -> Option<(u64, Records)> {
     let padding = [0usize, 16, 64, 512][usize::from(input.byte() % 4)];
-    let mut segments: Vec<(u64, Vec<u8>)> = Vec::new(); // (first_seq, record bytes)
+    // (first_seq, record bytes, the last sequence appended before the segment, for its header)
+    let mut segments: Vec<(u64, Vec<u8>, u64)> = Vec::new();
+    let mut prev_last = 0u64;
     let mut body = Vec::new();
     let mut first_seq: Option<u64> = None;
     let mut written: Records = Vec::new();
@@ -196,7 +198,8 @@ fn build_segments(dir: &Path, input: &mut Input<'_>) -> Option<(u64, Records)> {
         let ctl = input.byte();
         match ctl % 10 {
             0 if segments.len() < 2 => {
-                segments.push((first_seq.unwrap_or(seq + 1), std::mem::take(&mut body)));
+                segments.push((first_seq.unwrap_or(seq + 1), std::mem::take(&mut body), prev_last));
+                prev_last = written.iter().map(|(s, _)| *s).max().unwrap_or(prev_last);
                 first_seq = None;
             }
             1 if !body.is_empty() => {
@@ -241,13 +244,14 @@ fn build_segments(dir: &Path, input: &mut Input<'_>) -> Option<(u64, Records)> {
             }
         }
     }
-    segments.push((first_seq.unwrap_or(seq + 1), body));
+    segments.push((first_seq.unwrap_or(seq + 1), body, prev_last));
     let count = segments.len();
     // A lone segment without a header is dropped whole, so nothing can be missing before it.
     let log_start = if zero_last_header && count == 1 { 1 } else { segments[0].0 };
-    for (i, (first, body)) in segments.iter().enumerate() {
+    for (i, (first, body, prev)) in segments.iter().enumerate() {
         let id = i as u64 + 1;
-        let mut file = encode_segment_header(SegmentHeader { id, first_seq: *first }).to_vec();
+        let header = SegmentHeader { id, first_seq: *first, prev_last_seq: Some(*prev) };
+        let mut file = encode_segment_header(header).to_vec();
         if zero_last_header && i + 1 == count {
             // A crash while creating the segment: its header was never written.
             file.fill(0);

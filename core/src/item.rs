@@ -116,6 +116,40 @@ unsafe impl Send for ItemRef {}
 // SAFETY: see Send.
 unsafe impl Sync for ItemRef {}
 
+/// An item allocated before the commit that inserts it knows its sequence (writers prepare new
+/// items outside the commit lock). It owns its allocation until `publish` hands it to the
+/// indexes; dropped unpublished, it frees itself.
+pub(crate) struct NewItem(ItemRef);
+
+impl NewItem {
+    /// Allocates an item holding `key` and `value` (with `expires_at`) as its only version.
+    pub(crate) fn new(key: &[u8], value: &[u8], expires_at: u64) -> NewItem {
+        NewItem(ItemRef::alloc(key, &NewVersion { seq: 0, expires_at, value: Some(value) }))
+    }
+
+    /// Stamps the first version with `seq` and gives up ownership: the caller puts the item in
+    /// the indexes.
+    pub(crate) fn publish(self, seq: u64) -> ItemRef {
+        let item = self.0;
+        std::mem::forget(self);
+        let key_len = item.header().key_len as usize;
+        // SAFETY: the inline version header lies inside the item allocation; a `NewItem` is in
+        // no index, so no other thread can see it and the plain write races with nothing.
+        unsafe {
+            let v = (item.0.as_ptr() as *mut u8).add(IH + align8(key_len)) as *mut VersionHeader;
+            (*v).seq = seq;
+        }
+        item
+    }
+}
+
+impl Drop for NewItem {
+    fn drop(&mut self) {
+        // SAFETY: an unpublished item was never shared, and it is freed once (here).
+        unsafe { self.0.free_now() };
+    }
+}
+
 impl ItemRef {
     /// Allocates an item holding `key` and `first` as its only version.
     pub(crate) fn alloc(key: &[u8], first: &NewVersion<'_>) -> ItemRef {

@@ -117,19 +117,17 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
 
     // 3. Resume appending.
     let seg_size = engine.opts.wal_segment_size as usize;
-    // In every mode, `Never` included: a segment is fsynced whole before the next one is created,
-    // so that only the last segment can hold writes a power cut may have lost in part (which is
-    // what lets recovery tell damage from a power cut in the others), and so that `Db::sync` and
-    // `Db::close`, which fsync the current segment, cover every write before them.
-    let sync_on_rotate = true;
+    // In every mode, `Never` included, a segment is fsynced whole before the segment after the
+    // next one becomes current (`wal/ahead.rs`): only the last two segments can hold writes a
+    // power cut lost in part, which is what lets recovery tell that from damage in the others.
     w.wal = Some(match replayed.tail {
         Some(t) => {
             let seg = Segment::reopen(t.path, t.id, t.end, t.last_seq)?;
-            Wal::resume(dir, seg, replayed.closed, seg_size, sync_on_rotate)
+            Wal::resume(dir, seg, replayed.closed, seg_size)
         }
         None => {
             let next_id = list_segments(dir)?.last().map_or(1, |id| id + 1);
-            Wal::create(dir, next_id, w.next_seq, seg_size, sync_on_rotate)?
+            Wal::create(dir, next_id, w.next_seq, seg_size)?
         }
     });
     engine.reclaim = w.reclaim.shared().clone();

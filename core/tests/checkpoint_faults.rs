@@ -46,7 +46,7 @@ fn a_checkpoint_failing_at_each_step_loses_nothing() {
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.ends_with(".tmp"))
+            .filter(|n| n.starts_with("checkpoint-") && n.ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "{step}: {leftovers:?}");
     }

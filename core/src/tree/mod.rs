@@ -218,6 +218,23 @@ impl Tree {
         }
     }
 
+    /// Walks to the leaf of `key` and searches it, touching what `insert` will touch, without
+    /// changing anything. Lock-free: writers call it before taking the commit lock, so that the
+    /// cache misses of a descent into a large tree are taken outside it.
+    pub(crate) fn prefetch(&self, key: &[u8], guard: &Guard) {
+        let mut node = self.root.load(Ordering::Acquire, guard);
+        loop {
+            match node_ref(node) {
+                Node::Inner(inner) => node = inner.children[inner.child_index(key)].load(Ordering::Acquire, guard),
+                Node::Leaf(leaf) => {
+                    let _ = std::hint::black_box(position(&leaf.sorted, &leaf.prefix, key, guard));
+                    std::hint::black_box(leaf.tail());
+                    return;
+                }
+            }
+        }
+    }
+
     /// Replaces the node at the end of `path` with `new`, retiring the old one.
     fn replace<'g>(&self, path: &Path<'g>, old: Shared<'g, Node>, new: Owned<Node>, rec: &mut Reclaimer) {
         let slot = self.slot(path.as_slice());

@@ -5,6 +5,7 @@
 //!
 //! Byte layouts are in docs/FORMAT.md.
 
+pub(crate) mod ahead;
 pub(crate) mod ops;
 pub(crate) mod reader;
 pub(crate) mod record;

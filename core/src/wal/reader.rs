@@ -2,7 +2,7 @@
 //! and decides what a bad record means. A bad record with no valid record anywhere after it is a
 //! torn tail: it is cut off (zeroed) and counted. A bad record followed by a valid one is
 //! corruption, reported with its file and offset and never skipped, except where a power cut can
-//! leave exactly that: in the last segment, past its last fsync, with whole sectors lost
+//! leave exactly that: in the last two segments, past their last fsync, with whole sectors lost
 //! (see [`replay`] and docs/FORMAT.md).
 
 use std::fs;
@@ -123,12 +123,19 @@ pub(crate) fn remove_temp_segments(dir: &Path) -> Result<()> {
 ///
 /// - Segments at the end of the log without a header (empty, or zeros where the header goes):
 ///   a crash while creating them (the writer of format version 1 before the temporary-name
-///   protocol could leave a run of them). They hold nothing that was ever durable and are
-///   removed. The same file before a segment with a header is damage (`Corruption`).
-/// - Every segment but the last was fsynced whole before the next one was created, so anything
-///   wrong in it is damage: a bad record, or a zero record header with bytes after it, is
-///   `Corruption` if a valid record follows anywhere in the log. (With nothing valid after it,
-///   it is a torn tail and is cut, as in the last segment.)
+///   protocol could leave a run of them), or a spare segment made ahead of need whose header
+///   was written into its mapping but never fsynced. They hold nothing that was ever durable and
+///   are removed, and so is the last segment after a headerless one before it (the last two
+///   segments may both have lost everything since their last fsync). A headerless segment
+///   anywhere else is damage (`Corruption`).
+/// - Every segment but the last two was fsynced whole before the segment after the next one
+///   became current (`ahead.rs`), so anything wrong in it is damage: a bad record, or a zero
+///   record header with bytes after it, is `Corruption` if a valid record follows anywhere in the
+///   log. (With nothing valid after it, it is a torn tail and is cut, as in the last segment.)
+/// - The segment before the last may have lost its tail while pages of the last one reached the
+///   disk. Damage there shaped like lost sectors cuts the log: its tail and the whole last segment
+///   go, so that what remains is a prefix of the commits. Any other damage followed by a valid
+///   record is `Corruption`.
 /// - In the last segment, the records after its last fsync may have reached the disk in part and
 ///   in any order (the kernel writes pages back as it likes). Records stop at the first bad
 ///   record or zero header; what follows is cut off (zeroed, so it can never be read as records
@@ -155,6 +162,13 @@ pub(crate) fn replay(
     while files.last().is_some_and(|(_, _, data)| headerless(data)) {
         artifacts.push(files.pop().expect("checked").1);
     }
+    // The segment before the last may be headerless too: it became current with its header in
+    // its mapping only, and the power went before it was fsynced (`ahead.rs`). Then nothing in it
+    // or in the last one was ever durable.
+    if files.len() >= 2 && headerless(&files[files.len() - 2].2) {
+        artifacts.push(files.pop().expect("checked").1);
+        artifacts.push(files.pop().expect("checked").1);
+    }
     if !dry_run {
         artifacts.reverse();
         remove_segments(dir, &artifacts)?;
@@ -171,6 +185,28 @@ pub(crate) fn replay(
                 16,
                 format!("segment header says id {} but the file name says {id}", header.id),
             ));
+        }
+        if let (Some(expected), true) = (header.prev_last_seq, n > 0) {
+            if expected > prev_seq {
+                // Records the segment before this one held when this one became current are not
+                // there: its tail was lost. Only the segment before the last can lose its tail
+                // while a later segment exists (`ahead.rs`); the log then ends where it ends.
+                let (pid, ppath) = (files[n - 1].0, files[n - 1].1.clone());
+                if !last {
+                    return Err(Error::corruption(
+                        &ppath,
+                        0,
+                        format!("records {} to {expected} are missing at the end of this segment", prev_seq + 1),
+                    ));
+                }
+                let prev = out.closed.pop().expect("the segment before was closed");
+                if !dry_run {
+                    remove_segments(dir, std::slice::from_ref(path))?;
+                }
+                out.torn += 1;
+                out.tail = Some(Tail { id: pid, path: ppath, end: prev.bytes as usize, last_seq: prev.last_seq });
+                return Ok(out);
+            }
         }
         if n == 0 && header.first_seq > after_seq + 1 {
             return Err(Error::corruption(
@@ -212,6 +248,14 @@ pub(crate) fn replay(
             let later = files[n + 1..].iter().any(|(_, _, d)| next_valid_record(d, SEGMENT_HEADER, prev_seq).is_some());
             let damage = if last {
                 next_here.is_some_and(|next| !lost_sectors(data, pos, next))
+            } else if n + 2 == count {
+                // The segment before the last: it is fsynced only after the last one became
+                // current, so its tail may be lost while pages of the last one reached the disk.
+                // Damage shaped like lost sectors is then what a power cut leaves, and everything
+                // after it, the last segment included, is cut (nothing there was acknowledged as
+                // durable: every sync of the log syncs this segment first).
+                let until = next_here.unwrap_or(data.len());
+                (next_here.is_some() || later) && !lost_sectors(data, pos, until)
             } else {
                 next_here.is_some() || later
             };
@@ -310,11 +354,29 @@ mod tests {
     }
 
     #[test]
+    fn a_headerless_segment_before_the_last_ends_the_log_there() {
+        // A power cut after two rotations, before the segment the first one activated was
+        // fsynced: its header never reached the disk, though some of its pages and the last
+        // segment's did. Both go.
+        let dir = tempfile::tempdir().unwrap();
+        segment(dir.path(), 1, 1..10);
+        let mut zero_header = std::fs::read(segment(dir.path(), 2, 10..20)).unwrap();
+        zero_header[..SEGMENT_HEADER].fill(0);
+        std::fs::write(segment_path(dir.path(), 2), &zero_header).unwrap();
+        segment(dir.path(), 3, 20..30);
+        let (seqs, r) = replayed(dir.path(), false).unwrap();
+        assert_eq!(seqs, (1..10).collect::<Vec<_>>());
+        assert_eq!(r.tail.map(|t| t.id), Some(1));
+        assert_eq!(list_segments(dir.path()).unwrap(), vec![1]);
+    }
+
+    #[test]
     fn an_empty_segment_before_a_valid_one_is_corruption() {
         let dir = tempfile::tempdir().unwrap();
         segment(dir.path(), 1, 1..5);
         std::fs::write(segment_path(dir.path(), 2), b"").unwrap();
         segment(dir.path(), 3, 5..9);
+        segment(dir.path(), 4, 9..12);
         match replayed(dir.path(), false) {
             Err(Error::Corruption { path, offset: 0, reason }) => {
                 assert_eq!(path, segment_path(dir.path(), 2));
@@ -367,12 +429,49 @@ mod tests {
 
     #[test]
     fn a_zero_record_header_in_a_closed_segment_before_more_records_is_corruption() {
+        // Segment 1 was fsynced whole before segment 3 became current: a hole in it is damage.
+        let dir = tempfile::tempdir().unwrap();
+        let path = segment(dir.path(), 1, 1..20);
+        segment(dir.path(), 2, 20..30);
+        segment(dir.path(), 3, 30..40);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = offset(1, 8);
+        bytes[at..at + RECORD_HEADER].fill(0);
+        std::fs::write(&path, &bytes).unwrap();
+        match replayed(dir.path(), false) {
+            Err(Error::Corruption { path: p, offset, .. }) => assert_eq!((p, offset as usize), (path, at)),
+            other => panic!("expected corruption, got {:?}", other.map(|(s, _)| s)),
+        }
+    }
+
+    #[test]
+    fn lost_sectors_in_the_segment_before_the_last_cut_the_log_there() {
+        // A power cut before the segment closed last was fsynced: its tail is lost (zeros) while
+        // records of the last segment reached the disk. What remains must be a prefix: the log
+        // ends where the hole starts, and the last segment goes.
+        let dir = tempfile::tempdir().unwrap();
+        segment(dir.path(), 1, 1..10);
+        let path = segment(dir.path(), 2, 10..30);
+        segment(dir.path(), 3, 30..40);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = offset(10, 25);
+        bytes[at..].fill(0);
+        std::fs::write(&path, &bytes).unwrap();
+        let (seqs, r) = replayed(dir.path(), false).unwrap();
+        assert_eq!(seqs, (1..25).collect::<Vec<_>>());
+        assert_eq!(r.torn, 1);
+        assert_eq!(r.tail.map(|t| (t.id, t.end)), Some((2, at)));
+        assert_eq!(list_segments(dir.path()).unwrap(), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_flipped_byte_in_the_segment_before_the_last_is_corruption() {
         let dir = tempfile::tempdir().unwrap();
         let path = segment(dir.path(), 1, 1..20);
         segment(dir.path(), 2, 20..30);
         let mut bytes = std::fs::read(&path).unwrap();
         let at = offset(1, 8);
-        bytes[at..at + RECORD_HEADER].fill(0);
+        bytes[at + RECORD_HEADER + 5] ^= 0x40;
         std::fs::write(&path, &bytes).unwrap();
         match replayed(dir.path(), false) {
             Err(Error::Corruption { path: p, offset, .. }) => assert_eq!((p, offset as usize), (path, at)),

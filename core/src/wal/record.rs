@@ -7,7 +7,8 @@ pub(crate) const RECORD_HEADER: usize = 16;
 /// Bytes of a segment header; records start here.
 pub(crate) const SEGMENT_HEADER: usize = 64;
 pub(crate) const SEGMENT_MAGIC: &[u8; 8] = b"SCALOWAL";
-pub(crate) const FORMAT_VERSION: u32 = 1;
+/// The segment format this build writes. Version 1 (no `prev_last_seq`) is still read.
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 #[inline]
 pub(crate) const fn align8(n: usize) -> usize {
@@ -80,16 +81,24 @@ pub(crate) struct SegmentHeader {
     pub id: u64,
     /// The sequence number the first record of this segment has or will have.
     pub first_seq: u64,
+    /// The sequence of the last record of the segment before this one when this one became
+    /// current (version 2; `None` in a version-1 segment). Recovery checks it against what it
+    /// read of that segment: less there means its tail was lost to a power cut.
+    pub prev_last_seq: Option<u64>,
 }
 
+/// Encodes a version-2 header: magic, version, id, first_seq, prev_last_seq, then the CRC of all
+/// of that (bytes 40..44); the rest is zeros. `prev_last_seq: None` is for the first segment of
+/// a log, which has no segment before it: it is written as `first_seq - 1`.
 pub(crate) fn encode_segment_header(h: SegmentHeader) -> [u8; SEGMENT_HEADER] {
     let mut b = [0u8; SEGMENT_HEADER];
     b[0..8].copy_from_slice(SEGMENT_MAGIC);
     b[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
     b[16..24].copy_from_slice(&h.id.to_le_bytes());
     b[24..32].copy_from_slice(&h.first_seq.to_le_bytes());
-    let crc = crc32fast::hash(&b[0..32]);
-    b[32..36].copy_from_slice(&crc.to_le_bytes());
+    b[32..40].copy_from_slice(&h.prev_last_seq.unwrap_or(h.first_seq.saturating_sub(1)).to_le_bytes());
+    let crc = crc32fast::hash(&b[0..40]);
+    b[40..44].copy_from_slice(&crc.to_le_bytes());
     b
 }
 
@@ -100,18 +109,29 @@ pub(crate) fn decode_segment_header(b: &[u8]) -> Result<SegmentHeader, String> {
     if &b[0..8] != SEGMENT_MAGIC {
         return Err("not a ScaloDB log segment (bad magic number)".into());
     }
-    let crc = u32::from_le_bytes(b[32..36].try_into().expect("4 bytes"));
-    if crc32fast::hash(&b[0..32]) != crc {
+    let version = u32::from_le_bytes(b[8..12].try_into().expect("4 bytes"));
+    // The checksum covers what the version has: bytes 0..32 in version 1, 0..40 in version 2.
+    let covered = match version {
+        1 => 32,
+        2 => 40,
+        _ => {
+            // The checksum cannot be checked: say which of the two is likelier.
+            let v1 = u32::from_le_bytes(b[32..36].try_into().expect("4 bytes")) == crc32fast::hash(&b[0..32]);
+            let v2 = u32::from_le_bytes(b[40..44].try_into().expect("4 bytes")) == crc32fast::hash(&b[0..40]);
+            if !v1 && !v2 {
+                return Err("segment header checksum mismatch".into());
+            }
+            return Err(format!(
+                "log format version {version} is not supported (this build reads 1 and {FORMAT_VERSION})"
+            ));
+        }
+    };
+    let crc = u32::from_le_bytes(b[covered..covered + 4].try_into().expect("4 bytes"));
+    if crc32fast::hash(&b[0..covered]) != crc {
         return Err("segment header checksum mismatch".into());
     }
-    let version = u32::from_le_bytes(b[8..12].try_into().expect("4 bytes"));
-    if version != FORMAT_VERSION {
-        return Err(format!("log format version {version} is not supported (this build reads {FORMAT_VERSION})"));
-    }
-    Ok(SegmentHeader {
-        id: u64::from_le_bytes(b[16..24].try_into().expect("8 bytes")),
-        first_seq: u64::from_le_bytes(b[24..32].try_into().expect("8 bytes")),
-    })
+    let field = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    Ok(SegmentHeader { id: field(16), first_seq: field(24), prev_last_seq: (version == 2).then(|| field(32)) })
 }
 
 #[cfg(test)]
@@ -139,10 +159,28 @@ mod tests {
 
     #[test]
     fn segment_header_round_trips_and_rejects_damage() {
-        let h = SegmentHeader { id: 9, first_seq: 1234 };
-        let mut b = encode_segment_header(h);
+        let h = SegmentHeader { id: 9, first_seq: 1234, prev_last_seq: Some(1200) };
+        let b = encode_segment_header(h);
         assert_eq!(decode_segment_header(&b), Ok(h));
-        b[20] ^= 1;
+        for i in (0..44).filter(|i| !(12..16).contains(i)) {
+            let mut d = b;
+            d[i] ^= 1;
+            assert!(decode_segment_header(&d).is_err(), "flip at byte {i} not detected");
+        }
+    }
+
+    #[test]
+    fn version_1_headers_are_still_read() {
+        // Version 1: the same fields up to first_seq, the checksum of bytes 0..32 at 32.
+        let mut b = [0u8; SEGMENT_HEADER];
+        b[0..8].copy_from_slice(SEGMENT_MAGIC);
+        b[8..12].copy_from_slice(&1u32.to_le_bytes());
+        b[16..24].copy_from_slice(&7u64.to_le_bytes());
+        b[24..32].copy_from_slice(&500u64.to_le_bytes());
+        let crc = crc32fast::hash(&b[0..32]);
+        b[32..36].copy_from_slice(&crc.to_le_bytes());
+        assert_eq!(decode_segment_header(&b), Ok(SegmentHeader { id: 7, first_seq: 500, prev_last_seq: None }));
+        b[26] ^= 1;
         assert!(decode_segment_header(&b).is_err());
     }
 }

@@ -58,6 +58,19 @@ impl Segment {
     /// before any record goes in, so a record is never acknowledged in a segment whose name may
     /// be lost.
     pub(crate) fn create(dir: &Path, id: u64, first_seq: u64, cap: usize) -> Result<Segment> {
+        Segment::create_file(dir, id, cap, Some(first_seq))
+    }
+
+    /// Creates segment `id` ahead of need (a *spare*): the same protocol as [`Segment::create`],
+    /// but its header stays zeros until [`Segment::activate`] writes it, because the sequence of
+    /// its first record is not known yet. A spare that a crash leaves behind has a zero header
+    /// at the end of the log, which recovery removes: nothing in it was ever durable (every fsync
+    /// of the file covers its header, which is written before any record).
+    pub(crate) fn create_spare(dir: &Path, id: u64, cap: usize) -> Result<Segment> {
+        Segment::create_file(dir, id, cap, None)
+    }
+
+    fn create_file(dir: &Path, id: u64, cap: usize, first_seq: Option<u64>) -> Result<Segment> {
         let path = super::segment_path(dir, id);
         let tmp = super::temp_segment_path(dir, id);
         // Nothing was appended when these fail, so the caller may retry once the cause is gone.
@@ -89,10 +102,12 @@ impl Segment {
             cap,
             pos: SEGMENT_HEADER,
             released: 0,
-            last_seq: first_seq.saturating_sub(1),
+            last_seq: first_seq.unwrap_or(1).saturating_sub(1),
         };
-        let header = encode_segment_header(SegmentHeader { id, first_seq });
-        seg.bytes_mut()[..SEGMENT_HEADER].copy_from_slice(&header);
+        if let Some(first_seq) = first_seq {
+            // A segment created with its header is the first of a log: nothing before it.
+            seg.activate(first_seq, first_seq.saturating_sub(1));
+        }
         let finish = || -> io::Result<()> {
             fsutil::sync_data_at(&seg.file, "wal.create_sync")?;
             if path.exists() {
@@ -108,6 +123,21 @@ impl Segment {
             return Err(Error::io(ctx("making durable".into(), &e), e));
         }
         Ok(seg)
+    }
+
+    /// Writes the header of a segment whose records will start at `first_seq`, after a segment
+    /// whose last record is `prev_last_seq`. For a spare this reaches the disk with the first
+    /// fsync of the file, which every record in it waits for.
+    pub(crate) fn activate(&mut self, first_seq: u64, prev_last_seq: u64) {
+        let header =
+            encode_segment_header(SegmentHeader { id: self.id, first_seq, prev_last_seq: Some(prev_last_seq) });
+        self.bytes_mut()[..SEGMENT_HEADER].copy_from_slice(&header);
+        self.last_seq = first_seq.saturating_sub(1);
+    }
+
+    /// Bytes this segment can hold, header included.
+    pub(crate) fn capacity(&self) -> usize {
+        self.cap
     }
 
     /// Reopens an existing segment to append after `end` (found by recovery).

@@ -14,12 +14,13 @@ pub fn rss_bytes() -> u64 {
     line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
 }
 
-/// The names of the temporary (`.tmp`) files left in `dir`.
+/// The names of the checkpoint temporary files (`checkpoint-*.ckpt.tmp`) left in `dir`. (Log
+/// segments are built under a `.tmp` name too, by the log thread while the store is open.)
 pub fn tmp_files(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".tmp"))
+        .filter(|n| n.starts_with("checkpoint-") && n.ends_with(".tmp"))
         .collect()
 }
 
