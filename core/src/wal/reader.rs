@@ -187,7 +187,10 @@ pub(crate) fn replay(
             ));
         }
         if let (Some(expected), true) = (header.prev_last_seq, n > 0) {
-            if expected > prev_seq {
+            // What the checkpoint covers counts as read: the segment before may hold no record
+            // past it (a checkpoint rotates into an empty segment, which the next record may not
+            // fit in).
+            if expected > prev_seq.max(after_seq) {
                 // Records the segment before this one held when this one became current are not
                 // there: its tail was lost. Only the segment before the last can lose its tail
                 // while a later segment exists (`ahead.rs`); the log then ends where it ends.
@@ -220,8 +223,8 @@ pub(crate) fn replay(
             ));
         }
         let mut pos = SEGMENT_HEADER;
-        // A segment without records ends where the log before it ended.
-        let mut seg_last = prev_seq;
+        // A segment without records ends where the log before it ended (or the checkpoint).
+        let mut seg_last = prev_seq.max(after_seq);
         loop {
             let (reason, end) = match decode(&data[pos..]) {
                 Decoded::Record(r) if r.seq > prev_seq => {
