@@ -66,14 +66,26 @@ fn record() -> Vec<Step> {
         .collect()
 }
 
-/// Cuts a fresh run just before step `n` and checks what is left. Returns the kind of cut seen.
-fn cut_at(n: u64, mode: CutMode, what: &str) -> String {
+/// Cuts a fresh run just before the `k`th operation of `kind` on `path` (the step `n` of the
+/// recorded run) and checks what is left. Steps are named by kind, path and occurrence, not by
+/// their global number: the log thread makes spares and fsyncs closed segments beside the
+/// writer, so the interleaving (and the number) of steps differs from run to run, while each
+/// path sees the same operations. Returns false if the run ended without reaching the step.
+fn cut_at(step: &Step, k: u64, mode: CutMode) -> bool {
+    let (n, kind, path) = (step.0, &step.1, &step.2);
+    let what = format!("step {n}, {kind} {path} #{k}");
     let mut rig = Rig::new(bins()).unwrap();
-    rig.mount(Some(&format!("step:{n} {}", mode.words()))).unwrap();
+    rig.mount(Some(&format!("{kind}@{path}:{k} {}", mode.words()))).unwrap();
     let report = run_script(&rig);
     let status = rig.fs().status().unwrap();
-    let FsStatus::Cut { reason, .. } = status else {
-        panic!("step {n} ({what}): the run ended without reaching the step: {:?}", report.events.last());
+    let FsStatus::Cut { .. } = status else {
+        assert!(
+            report.has("done"),
+            "{what}: the run neither finished nor reached the step: {:?}",
+            report.events.last()
+        );
+        rig.finish().unwrap();
+        return false;
     };
     let ctx = |e: String| format!("cut before step {n} ({what}, {}): {e}", mode.words());
     if let Some(e) = report.events.iter().find(|e| e.what == "error") {
@@ -102,7 +114,7 @@ fn cut_at(n: u64, mode: CutMode, what: &str) -> String {
         );
     }
     rig.finish().unwrap();
-    reason
+    true
 }
 
 fn segment(path: &str) -> bool {
@@ -130,21 +142,34 @@ fn a_power_cut_at_each_step_of_segment_creation_checkpoint_and_backup_loses_noth
         Rng::new(std::env::var("POWERCUT_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(monotonic_ns));
     let mut per_kind: BTreeMap<String, u64> = BTreeMap::new();
     let mut rounds = 0;
+    let mut missed: Vec<String> = Vec::new();
     for s in &chosen {
-        let what = format!("{} {}", s.1, s.2);
-        cut_at(s.0, CutMode::Strict, &what);
+        let k = steps.iter().filter(|t| t.0 <= s.0 && t.1 == s.1 && t.2 == s.2).count() as u64;
+        let mut reached = cut_at(s, k, CutMode::Strict);
         rounds += 1;
-        if structural(s) {
-            cut_at(s.0, CutMode::Random(rng.next_u64()), &what);
+        if structural(s) && reached {
+            reached = cut_at(s, k, CutMode::Random(rng.next_u64()));
             rounds += 1;
+        }
+        if !reached {
+            missed.push(format!("{} {} #{k}", s.1, s.2));
+            continue;
         }
         *per_kind.entry(s.1.clone()).or_default() += 1;
     }
+    // A step another run may not make: the spare the log thread makes ahead of need after the
+    // last rotation (the script may end first: its temporary file, and the fsync of the store's
+    // directory that follows), or an extra fsync of a segment. Every other step of the script
+    // (renames, unlinks, the backup's directory) is reached in every run.
+    let optional = |m: &String| m.starts_with("fsync ") || m.contains(".log.tmp") || m.starts_with("fsyncdir db #");
+    assert!(missed.iter().all(optional), "steps of the script not reached in a later run: {missed:?}");
+    assert!(missed.len() * 4 <= chosen.len(), "a quarter or more of the steps were not reached: {missed:?}");
     eprintln!(
         "{} steps recorded; cut before {} of them ({per_kind:?}) in {rounds} rounds: the store and the backup \
-         always opened with every acknowledged op",
+         always opened with every acknowledged op ({} steps of the log thread not made in the cut run: {missed:?})",
         steps.len(),
-        chosen.len()
+        chosen.len() - missed.len(),
+        missed.len()
     );
 }
 

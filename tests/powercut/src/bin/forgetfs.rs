@@ -1,4 +1,4 @@
-//! `forgetfs BACKING MOUNTPOINT CONTROL_SOCKET [--arm KIND:N [strict|random SEED|tear SEED]]`
+//! `forgetfs BACKING MOUNTPOINT CONTROL_SOCKET [--arm KIND:N|step:N|KIND@PATH:N [strict|random SEED|tear SEED]]`
 //!
 //! Mounts a FUSE filesystem at MOUNTPOINT that passes every operation through to BACKING and
 //! remembers what a power cut would take back (see `src/forget/mod.rs`). Commands on the Unix
@@ -16,7 +16,7 @@ use scalodb_powercut::forget::{CutMode, Forget, Trigger};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: forgetfs BACKING MOUNTPOINT CONTROL_SOCKET [--arm KIND:N [strict|random SEED|tear SEED]]";
+    let usage = "usage: forgetfs BACKING MOUNTPOINT CONTROL_SOCKET [--arm KIND:N|step:N|KIND@PATH:N [strict|random SEED|tear SEED]]";
     if args.len() < 4 {
         eprintln!("{usage}");
         std::process::exit(2);

@@ -5,9 +5,10 @@
 //! - `cut [strict | random SEED | tear SEED]` → `ok REPORT`: the power goes off now
 //! - `arm KIND:N [strict | random SEED | tear SEED]` → `ok`: cut just before the Nth operation of
 //!   KIND (create, mkdir, write, setsize, fallocate, fsync, fsyncdir, rename, unlink, rmdir), or
-//!   before the Nth step of any kind but write with `step:N`
+//!   before the Nth step of any kind but write with `step:N`, or before the Nth operation of
+//!   KIND (not write) on PATH (relative to the root, as `trace` prints it) with `KIND@PATH:N`
 //! - `counts` → `ok create=N mkdir=N ...`
-//! - `trace` → one `N KIND PATH` line per step so far, then `end`
+//! - `trace` → one `N KIND PATH` line per step so far (a rename's PATH is `FROM->TO`), then `end`
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::{UnixListener, UnixStream};

@@ -90,22 +90,38 @@ impl Kind {
     }
 }
 
-/// When a trigger cuts the power: before the `n`th operation of `kind`, or before the `n`th step
-/// of any kind when `kind` is `None` (counting from 1).
+/// When a trigger cuts the power: before the `n`th operation of `kind`, before the `n`th step
+/// of any kind when `kind` is `None`, or, with `path`, before the `n`th operation of `kind` on
+/// that path (counting from 1). The last form names a step independently of how the program's
+/// threads interleave their other steps.
 #[derive(Clone, Debug)]
 pub struct Trigger {
     pub kind: Option<Kind>,
+    pub path: Option<String>,
     pub n: u64,
     pub mode: CutMode,
 }
 
 impl Trigger {
-    /// Parses `KIND:N` or `step:N`.
+    /// Parses `KIND:N`, `step:N` or `KIND@PATH:N` (PATH as `trace` prints it, empty for the root).
     pub fn parse(spec: &str, mode: CutMode) -> Option<Trigger> {
-        let (kind, n) = spec.split_once(':')?;
+        let (what, n) = spec.rsplit_once(':')?;
         let n = n.parse().ok().filter(|&n| n > 0)?;
-        let kind = if kind == "step" { None } else { Some(Kind::parse(kind)?) };
-        Some(Trigger { kind, n, mode })
+        let (kind, path) = match what.split_once('@') {
+            // An empty path is the root directory.
+            Some((kind, path)) => (Some(Kind::parse(kind).filter(|&k| k != Kind::Write)?), Some(path)),
+            None if what == "step" => (None, None),
+            None => (Some(Kind::parse(what)?), None),
+        };
+        Some(Trigger { kind, path: path.map(str::to_string), n, mode })
+    }
+
+    fn describe(&self) -> String {
+        let kind = self.kind.map_or("step", Kind::name);
+        match &self.path {
+            Some(p) => format!("{kind}@{p}:{}", self.n),
+            None => format!("{kind}:{}", self.n),
+        }
     }
 }
 
@@ -328,19 +344,24 @@ impl Forget {
             *c += 1;
             *c
         };
+        let mut on_path = 0;
         if kind != Kind::Write {
             self.steps += 1;
             let path = path(self);
+            if self.trigger.as_ref().and_then(|t| t.path.as_ref()).is_some_and(|p| *p == path) {
+                on_path = 1 + self.trace.iter().filter(|s| s.kind == kind && s.path == path).count() as u64;
+            }
             self.trace.push(Step { n: self.steps, kind, path });
         }
         let fire = match &self.trigger {
-            Some(Trigger { kind: Some(k), n, .. }) => *k == kind && *n == count,
+            Some(Trigger { kind: Some(k), path: Some(_), n, .. }) => *k == kind && on_path == *n,
+            Some(Trigger { kind: Some(k), path: None, n, .. }) => *k == kind && *n == count,
             Some(Trigger { kind: None, n, .. }) => kind != Kind::Write && *n == self.steps,
             None => false,
         };
         if fire {
             let t = self.trigger.take().expect("armed");
-            let what = format!("cut before {}:{}", t.kind.map_or("step", Kind::name), t.n);
+            let what = format!("cut before {}", t.describe());
             // The cut's own failure is reported in the reason: the model is dead either way.
             if let Err(e) = self.cut(t.mode, &what) {
                 if let Some(d) = self.dead.as_mut() {
@@ -561,7 +582,7 @@ impl Forget {
                 }
             }
         }
-        self.begin(Kind::Rename, |f| format!("{} -> {}", f.rel_name(parent, name), f.rel_name(newparent, newname)))?;
+        self.begin(Kind::Rename, |f| format!("{}->{}", f.rel_name(parent, name), f.rel_name(newparent, newname)))?;
         let to = self.path(newparent).join(newname);
         if let Some(t) = target {
             self.nodes[newparent as usize].entries.remove(newname);
