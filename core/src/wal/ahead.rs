@@ -98,8 +98,8 @@ impl Ahead {
                 st = self.state.lock();
                 if let Err(e) = result {
                     let reason = format!(
-                        "syncing a full log segment (writes not yet synced may be lost, so the store refuses \
-                         writes; {}, then reopen it)",
+                        "syncing a full log segment: {e} (writes not yet synced may be lost, so the store \
+                         refuses writes; {}, then reopen it)",
                         fsutil::advice(&e)
                     );
                     st.sync_failed = Some(reason.clone());
