@@ -238,11 +238,8 @@ impl Engine {
                 };
                 Prepared { hash, item }
             }
-            Op::Delete { key } | Op::Expire { key, .. } => {
-                let hash = self.hash.hash(key);
-                let _ = self.hash.get(key, hash, guard);
-                Prepared { hash, item: None }
-            }
+            // Only the hash: a lookup here would be repeated under the lock, and decides nothing.
+            Op::Delete { key } | Op::Expire { key, .. } => Prepared { hash: self.hash.hash(key), item: None },
             Op::Clear => Prepared { hash: 0, item: None },
         }
     }
