@@ -21,7 +21,7 @@ if [ -n "$(git -C "$REPO" status --porcelain -- bindings/go include)" ]; then
 fi
 git clone -q --no-hardlinks "$REPO" "$work/repo"
 cd "$work/repo"
-git checkout -q -B "release/go-v$VERSION"
+git checkout -q -B "go-module-v$VERSION"
 mkdir -p bindings/go/lib/linux_amd64
 install -m 0644 "$out/libscalodb_ffi.a" bindings/go/lib/linux_amd64/libscalodb.a
 cmp -s include/scalodb.h bindings/go/include/scalodb.h
