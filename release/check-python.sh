@@ -53,9 +53,9 @@ if [ "$REL_INSIDE" = wheels ]; then
         venv=$WORK/venv-$v
         install() {
             "$py" -m venv "$venv" && "$venv/bin/python" -m pip install -q --no-index --find-links "$DIST/python" scalodb &&
-                "$venv/bin/python" -m pip show -f scalodb | grep -q '_scalodb.abi3.so'
+                grep -qx 'Tag: cp39-abi3-manylinux_2_17_x86_64' "$venv"/lib/python*/site-packages/scalodb-"$VERSION".dist-info/WHEEL
         }
-        check "CPython $v: pip install --no-index --find-links dist/python scalodb (the abi3 wheel)" install
+        check "CPython $v: pip install --no-index --find-links dist/python scalodb (got the abi3 manylinux wheel)" install
         check "CPython $v: write, reopen, read; version $VERSION" "$venv/bin/python" -c "$SMOKE" "$VERSION"
         check "CPython $v: pip check" "$venv/bin/python" -m pip check
     done
@@ -70,6 +70,7 @@ else
             "$venv/bin/python" -m pip install -q --no-index --find-links "$DIST/python" \
                 --find-links "$BUILD_WHEELS" "$sdist"
     }
+    check "with Rust on PATH: pip install --no-index $(basename "$sdist") (pip builds it from source)" from_sdist
     check "from the sdist: write, reopen, read; version $VERSION" "$venv/bin/python" -c "$SMOKE" "$VERSION"
     check "from the sdist: pip check" "$venv/bin/python" -m pip check
     tally "dist-check Python sdist"

@@ -18,7 +18,9 @@ step() { echo "== dist: $* ($SECONDS s)"; }
 step "cargo zigbuild --profile dist: libscalodb (.so, .a) and the Node addon, for glibc $GLIBC_FLOOR"
 cargo zigbuild --profile dist --target "$TARGET.$GLIBC_FLOOR" -p scalodb-ffi -p scalodb-node
 step "maturin: the abi3 manylinux2014 wheel and the sdist"
-maturin build --quiet --profile dist --zig --compatibility manylinux2014 --target "$TARGET" \
+# Its own target folder: maturin's zig linker settings differ from cargo-zigbuild's, and in one
+# folder each build would throw away the other's compiled dependencies.
+CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}/dist-python maturin build --quiet --profile dist --zig --compatibility manylinux2014 --target "$TARGET" \
     --manifest-path bindings/python/Cargo.toml --interpreter "$tools/python" --out "$DIST/python"
 maturin sdist --manifest-path bindings/python/Cargo.toml --out "$DIST/python"
 step "C tarball"
@@ -30,9 +32,10 @@ bash release/dist-go.sh
 
 step "checks of the artifacts themselves"
 bash release/check-elf.sh "$DIST"/c/*.tar.gz "$DIST"/python/*.whl "$DIST"/node/*.tgz
-"$tools/auditwheel" show "$DIST"/python/*.whl | tee /tmp/rel-auditwheel.txt | grep -q 'consistent with the following platform tag: *"manylinux_2_17_x86_64"' ||
-    { cat /tmp/rel-auditwheel.txt; echo "auditwheel: the wheel is not manylinux_2_17"; exit 1; }
-echo "auditwheel show: manylinux_2_17_x86_64"
+audit=$("$tools/auditwheel" show "$DIST"/python/*.whl)
+echo "$audit"
+echo "$audit" | tr -s ' \n' ' ' | grep -q 'consistent with the following platform tag: "manylinux_2_17_x86_64"' ||
+    { echo "auditwheel: the wheel is not manylinux_2_17_x86_64"; exit 1; }
 "$tools/twine" check --strict "$DIST"/python/*
 
 (cd "$DIST" && find . -type f ! -name SHA256SUMS | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
