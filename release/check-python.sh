@@ -31,6 +31,8 @@ if [ -z "${REL_INSIDE:-}" ]; then
         if [ -n "$found" ]; then pythons="$pythons $found"; else skipped="$skipped 3.$minor"; fi
     done
     [ -z "$skipped" ] || echo "skipped, no interpreter on this machine (pyenv or PATH):$skipped"
+    [ -n "$pythons" ] || { echo "dist-check Python: no CPython 3.9 to 3.13 found"; exit 1; }
+    echo "CPython interpreters:$pythons"
     clean_workdir python
     p=$(clean_path)
     status=0
