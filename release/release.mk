@@ -44,7 +44,7 @@ dist: check-tools dist-tools go-tools
 	bash release/dist.sh
 
 dist-check: dist-deps go-tools
-	bash release/dist_check.sh
+	bash release/dist-check.sh
 
 version-check:
 	python3 release/version_check.py

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# dist_check.sh: `make dist-check`. Checks what dist/ holds: the sums, the ELF rules (and that
+# dist-check.sh: `make dist-check`. Checks what dist/ holds: the sums, the ELF rules (and that
 # the ELF check rejects a library linked here against this machine's newer glibc, so a pass means
 # something), then each language's clean-room install and use (check-c.sh, check-python.sh,
 # check-node.sh, check-go.sh). Each prints "N passed, N failed"; this exits non-zero if any failed.
