@@ -3,6 +3,8 @@
 # a fresh HOME and no cargo/rustc on PATH it unpacks dist/c, then builds release/checks/smoke.c
 # with pkg-config against the shared and the static library, with CMake's find_package(scalodb
 # 0.1) against both imported targets, and the repository's C++17 header test; it runs each one.
+# The pkg-config outputs below are flag lists, meant to be split into words.
+# shellcheck disable=SC2046
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the variables are used by the scripts that source it
 # common.sh: what every release script shares, sourced (not run): the version, the paths, the
 # pass/fail tally that each check prints as "N passed, N failed", and the clean environment in
 # which the dist checks install and run the artifacts (no cargo or rustc, a fresh HOME, none of

@@ -57,3 +57,10 @@ clean-dist:
 	rm -rf dist
 
 EXTRA_TESTS += version-check test-dist
+
+# The release scripts pass shellcheck (warnings and errors), as part of `make lint`.
+.PHONY: lint-release
+lint: lint-release
+lint-release:
+	@command -v shellcheck >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; }
+	cd release && shellcheck -x -S warning *.sh
