@@ -25,7 +25,8 @@ EXTRA_TESTS :=
 EXTRA_BENCHES :=
 # `include`, not `-include`: a renamed or missing file must stop the build, not drop its suite.
 include bench/bench.mk ffi/ffi.mk bindings/python/python.mk bindings/node/node.mk bindings/go/go.mk \
-  server/tests/blackbox/server.mk server/tests/scale/scale.mk fuzz/fuzz.mk tests/powercut/powercut.mk
+  server/tests/blackbox/server.mk server/tests/scale/scale.mk fuzz/fuzz.mk tests/powercut/powercut.mk \
+  release/release.mk
 
 test: lint test-rust test-loom $(EXTRA_TESTS)
 

@@ -2,7 +2,8 @@
 # Makefile, so paths are relative to the repository root.
 #
 #   make ffi-lib                  build and stage ffi/build/lib/libscalodb.{so,so.0,a}
-#   make ffi-header               regenerate include/scalodb.h with the pinned cbindgen
+#   make ffi-header               regenerate include/scalodb.h with the pinned cbindgen (and the
+#                                 Go module's copy, bindings/go/include/scalodb.h)
 #   make install PREFIX=/usr/local  install the libraries, the header and scalodb.pc
 #   make test-ffi                 every C ABI check (also part of `make test`)
 
@@ -49,6 +50,8 @@ ffi-lib: check-tools
 
 ffi-header: $(FFI_CBINDGEN)
 	$(FFI_CBINDGEN) --quiet --config ffi/cbindgen.toml --output include/scalodb.h ffi
+	@# The Go module ships its own copy (it must compile without the rest of the repository).
+	cp -f include/scalodb.h bindings/go/include/scalodb.h
 
 ffi-check-header: $(FFI_CBINDGEN)
 	@tmp=$$(mktemp); \

@@ -39,9 +39,10 @@
 //
 // # Linking
 //
-// Inside the ScaloDB repository, `make ffi-lib` (or `make`) builds ffi/build/lib/libscalodb.a,
-// which this package links by default through a path relative to its source. A program in another
-// module uses a checkout of the repository with a replace directive (see the README). With
-// -tags scalodb_system the package instead links the library installed by `make install` (or
-// unpacked from a release archive), found with pkg-config.
+// On linux/amd64 the package links the static library inside the module,
+// lib/linux_amd64/libscalodb.a: a released module carries it, and inside the ScaloDB repository
+// `make test-go` (or `make go-stage-lib`) stages it there. A program in another module can use a
+// checkout with a replace directive (see the README). With -tags scalodb_system the package
+// instead links the library installed by `make install` (or unpacked from the release tarball),
+// found with pkg-config; on other platforms that tag is required.
 package scalodb

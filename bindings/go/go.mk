@@ -7,8 +7,10 @@
 #   make bench-go   ScaloDB beside bbolt, badger and pebble (bindings/go/bench), printed as ratios,
 #                   and the cost of one cgo call (also in `make bench`)
 #
-# Both build the static C library first (`make ffi-lib`), which the package links from
-# ffi/build/lib. Go 1.21 or newer must be installed (1.23 is fetched through the module proxy by
+# Both build the static C library first (`make ffi-lib`) and stage it where the package links it
+# from on linux/amd64, inside the module (lib/linux_amd64/libscalodb.a, gitignored here; a release
+# module carries it, see release/README.md). The module compiles against its own copy of the
+# header, include/scalodb.h, which `make ffi-header` writes and `make version-check` compares. Go 1.21 or newer must be installed (1.23 is fetched through the module proxy by
 # GOTOOLCHAIN=auto when the installed one is older).
 
 GO ?= go
@@ -16,7 +18,7 @@ GO_PKG := bindings/go
 GO_ENV := GOTOOLCHAIN=auto CGO_ENABLED=1
 GO_BENCHTIME ?= 1s
 
-.PHONY: go-tools test-go bench-go go-external
+.PHONY: go-tools go-stage-lib test-go bench-go go-external
 
 go-tools:
 	@command -v gcc >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; }
@@ -26,7 +28,11 @@ go-tools:
 	if [ "$$(printf '%s\n%s\n' 1.21 "$$v" | sort -V | head -n 1)" != 1.21 ]; then \
 		echo "bindings/go needs Go 1.21 or newer (found $$v): install it from https://go.dev/dl"; exit 1; fi
 
-test-go: go-tools ffi-lib
+go-stage-lib: ffi-lib
+	@mkdir -p $(GO_PKG)/lib/linux_amd64
+	cp -f $(FFI_LIB)/libscalodb.a $(GO_PKG)/lib/linux_amd64/libscalodb.a
+
+test-go: go-tools go-stage-lib
 	cd $(GO_PKG) && $(GO_ENV) $(GO) vet ./...
 	cd $(GO_PKG) && $(GO_ENV) GODEBUG=cgocheck=1 $(GO) test -race -count=1 ./...
 	cd $(GO_PKG)/bench && $(GO_ENV) $(GO) vet ./...
@@ -47,7 +53,7 @@ go-external:
 	echo "external module: 1 passed, 0 failed"
 
 # Each Benchmark<Op>/<engine> line becomes "<Op> <engine> ns/op, x times ScaloDB's time".
-bench-go: go-tools ffi-lib
+bench-go: go-tools go-stage-lib
 	@echo "== Go: ScaloDB beside bbolt, badger and pebble (on disk, no fsync per write)"
 	cd $(GO_PKG)/bench && $(GO_ENV) $(GO) test -run '^$$' -bench . -benchtime $(GO_BENCHTIME) | tee /tmp/scalodb-go-bench.txt
 	@awk '/^Benchmark/ { split($$1, p, "/"); op = p[1]; sub(/^Benchmark/, "", op); eng = p[2]; sub(/-[0-9]+$$/, "", eng); \

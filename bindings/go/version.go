@@ -10,6 +10,10 @@ package scalodb
 */
 import "C"
 
+// ModuleVersion is the version of this Go module, the release it belongs to (`make version-check`
+// holds it equal to the workspace version). The library the module ships reports the same.
+const ModuleVersion = "0.1.0"
+
 // Version is the version of the ScaloDB library linked into the program ("0.1.0").
 func Version() string { return C.GoString(C.scalodb_version()) }
 

@@ -376,3 +376,9 @@ export interface TransactionOptions {
    */
   retries?: number
 }
+
+/**
+ * The version of ScaloDB in this addon ("0.1.0"): the workspace version, which the core, the C
+ * library and every binding share (`make version-check` holds them equal).
+ */
+export declare function version(): string

@@ -843,3 +843,4 @@ module.exports.Snapshot = nativeBinding.Snapshot
 module.exports.Transaction = nativeBinding.Transaction
 module.exports.WriteBatch = nativeBinding.WriteBatch
 module.exports.open = nativeBinding.open
+module.exports.version = nativeBinding.version

@@ -28,6 +28,13 @@ use crate::db::Database;
 use crate::error::{OrThrow, Result};
 use crate::options::OpenOptions;
 
+/// The version of ScaloDB in this addon ("0.1.0"): the workspace version, which the core, the C
+/// library and every binding share (`make version-check` holds them equal).
+#[napi]
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
 /// Opens (or creates) the store in directory `path`, or an in-memory store when `path` is
 /// omitted (or `null`). Throws `ERR_SCALODB_LOCKED` if the directory is already open.
 #[napi(ts_return_type = "DB")]

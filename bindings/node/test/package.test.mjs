@@ -1,5 +1,7 @@
-// The published shape of the package: `npm pack` here, then `npm install <tarball>` in a fresh
-// project outside the repository, and a CommonJS and an ES module script use it from there.
+// The published shape of the package: `npm pack` of this folder (the main package, which carries
+// no addon) and of the platform package (npm/linux-x64-gnu with the addon built here copied in),
+// then `npm install` of both tarballs in a fresh project outside the repository, and a CommonJS
+// and an ES module script use it from there. release/check-node.sh does the same with dist/node.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,15 +38,23 @@ test('npm pack, install in a fresh project, use from CommonJS and ESM', () => {
   const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', work], root));
   const tarball = path.join(work, packed[0].filename);
   const files = packed[0].files.map((f) => f.path);
-  for (const f of ['index.js', 'index.d.ts', 'package.json', 'README.md', 'scalodb.linux-x64-gnu.node']) {
+  for (const f of ['scalodb.js', 'index.js', 'index.d.ts', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} is in the package`);
   }
+  assert.ok(!files.some((f) => f.endsWith('.node')), 'the main package carries no addon');
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/')), 'sources stay out of the package');
+
+  const platformDir = path.join(work, 'linux-x64-gnu');
+  fs.cpSync(path.join(root, 'npm', 'linux-x64-gnu'), platformDir, { recursive: true });
+  fs.copyFileSync(path.join(root, 'scalodb.linux-x64-gnu.node'), path.join(platformDir, 'scalodb.linux-x64-gnu.node'));
+  const platformPacked = JSON.parse(npm(['pack', '--json', '--pack-destination', work], platformDir));
+  const platformTarball = path.join(work, platformPacked[0].filename);
+  assert.ok(platformPacked[0].files.some((f) => f.path === 'scalodb.linux-x64-gnu.node'), 'the platform package carries the addon');
 
   const app = path.join(work, 'app');
   fs.mkdirSync(app);
   npm(['init', '-y'], app);
-  npm(['install', '--no-audit', '--no-fund', '--offline', tarball], app);
+  npm(['install', '--no-audit', '--no-fund', '--offline', tarball, platformTarball], app);
   fs.writeFileSync(path.join(app, 'use.cjs'), CJS);
   fs.writeFileSync(path.join(app, 'use.mjs'), ESM);
 
@@ -52,6 +62,6 @@ test('npm pack, install in a fresh project, use from CommonJS and ESM', () => {
   assert.deepEqual(JSON.parse(run('use.cjs', path.join(work, 'db-cjs'))), [['lang', 'cjs']]);
   assert.deepEqual(JSON.parse(run('use.mjs', path.join(work, 'db-esm'))), {
     lang: 'esm',
-    exports: 'DB,Database,Scan,Server,Snapshot,Transaction,WriteBatch,open',
+    exports: 'DB,Database,Scan,Server,Snapshot,Transaction,WriteBatch,open,version',
   });
 });
