@@ -68,10 +68,20 @@ enum Command {
         limit: Option<usize>,
     },
     /// Print counts and sizes.
-    Stats { dir: PathBuf },
+    Stats {
+        dir: PathBuf,
+        /// One JSON object (`{"keys": 12, ...}`) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check every checkpoint entry and log record without changing anything (exit code 3 on
     /// corruption).
-    Verify { dir: PathBuf },
+    Verify {
+        dir: PathBuf,
+        /// One JSON object for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write every key, value and expiry to stdout in the portable dump format (docs/FORMAT.md).
     Dump { dir: PathBuf },
     /// Read a dump from stdin and write its entries into the store.
@@ -107,6 +117,15 @@ enum Command {
         /// Also listen on this Unix socket (`redis-cli -s PATH`).
         #[arg(long)]
         unixsocket: Option<PathBuf>,
+        /// How much to log, with Redis's level names.
+        #[arg(long, value_enum, default_value = "notice")]
+        loglevel: serve::LogLevel,
+        /// Append the log to this file instead of stderr.
+        #[arg(long)]
+        logfile: Option<PathBuf>,
+        /// Serve Prometheus metrics at http://HOST:PORT/metrics.
+        #[arg(long)]
+        metrics_addr: Option<String>,
     },
 }
 
@@ -170,11 +189,37 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 writeln!(out, "{}\t{}", escape(&k), escape(&v)).map_err(io)?;
             }
         }
-        Command::Stats { dir } => {
-            let st = open(&dir)?.stats()?;
-            writeln!(out, "{st:#?}").map_err(io)?;
+        Command::Stats { dir, json } => {
+            let db = open(&dir)?;
+            let st = db.stats()?;
+            if json {
+                let (expiring, avg_ttl_ms) = db.ttl_summary()?;
+                let fields: Vec<String> = st
+                    .fields()
+                    .chain([("keys_with_ttl", expiring), ("avg_ttl_ms", avg_ttl_ms)])
+                    .map(|(k, v)| format!("\"{k}\":{v}"))
+                    .collect();
+                writeln!(out, "{{{}}}", fields.join(",")).map_err(io)?;
+            } else {
+                writeln!(out, "{st:#?}").map_err(io)?;
+            }
         }
-        Command::Verify { dir } => {
+        Command::Verify { dir, json: true } => {
+            let r = scalodb::verify(&dir)?;
+            writeln!(
+                out,
+                "{{\"ok\":true,\"checkpoint_seq\":{},\"checkpoint_entries\":{},\"segments\":{},\"records\":{},\
+                 \"last_seq\":{},\"torn_tail\":{}}}",
+                r.checkpoint_seq.map_or("null".to_string(), |s| s.to_string()),
+                r.checkpoint_entries,
+                r.segments,
+                r.records,
+                r.last_seq,
+                r.torn_tail
+            )
+            .map_err(io)?;
+        }
+        Command::Verify { dir, json: false } => {
             let r = scalodb::verify(&dir)?;
             writeln!(
                 out,
@@ -200,18 +245,31 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             db.close()?;
             eprintln!("scalodb: loaded {n} keys");
         }
-        Command::Serve { addr, dir, requirepass, max_conns, sync, no_protected_mode, cluster_mode, unixsocket } => {
-            serve::serve(serve::ServeArgs {
-                addr,
-                dir,
-                requirepass,
-                max_conns,
-                sync,
-                protected_mode: !no_protected_mode,
-                cluster_mode,
-                unix_socket: unixsocket,
-            })?
-        }
+        Command::Serve {
+            addr,
+            dir,
+            requirepass,
+            max_conns,
+            sync,
+            no_protected_mode,
+            cluster_mode,
+            unixsocket,
+            loglevel,
+            logfile,
+            metrics_addr,
+        } => serve::serve(serve::ServeArgs {
+            loglevel,
+            logfile,
+            metrics_addr,
+            addr,
+            dir,
+            requirepass,
+            max_conns,
+            sync,
+            protected_mode: !no_protected_mode,
+            cluster_mode,
+            unix_socket: unixsocket,
+        })?,
         Command::Backup { dir, dest } => match open(&dir) {
             Ok(db) => {
                 db.backup(&dest)?;
