@@ -420,6 +420,12 @@ impl Db {
         self.engine().events.slow_fsync_us.store(us, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// The options the store was opened with (for a program that reports them, such as the
+    /// server's startup log line).
+    pub fn options(&self) -> Options {
+        self.engine().opts.clone()
+    }
+
     /// Forces every write so far to stable storage.
     pub fn sync(&self) -> Result<()> {
         let engine = self.engine();

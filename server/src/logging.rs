@@ -142,3 +142,89 @@ impl EventListener for EngineLog {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn every_engine_event_is_logged_counted_and_fed_to_latency() {
+        let buf = Buf::default();
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(LogLevel::Verbose.tracing())
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let latency = Arc::new(Latency::default());
+        latency.threshold_ms.store(1, Ordering::Relaxed);
+        let log = EngineLog { latency: latency.clone(), counters: Arc::default() };
+        let ms = Duration::from_millis;
+        let events = [
+            (Event::CheckpointStarted { seq: 7 }, "checkpoint started at sequence 7"),
+            (Event::CheckpointFinished { seq: 7, keys: 3, bytes: 99, duration: ms(5) }, "3 keys, 99 bytes"),
+            (Event::CheckpointFailed { error: "disk full".into() }, "checkpoint failed"),
+            (
+                Event::Recovered { checkpoint_keys: 1, records_replayed: 2, torn_records: 1, duration: ms(1) },
+                "2 log records replayed, 1 torn records",
+            ),
+            (Event::SlowFsync { duration: ms(30) }, "slow fsync of the log: 30.000 ms"),
+            (Event::LogRotated { segment: 4, duration: ms(2) }, "log moved to segment 4"),
+            (Event::IndexGrown { capacity: 1024, duration: ms(3) }, "growing to 1024 slots"),
+            (Event::ReadOnly { reason: "fsync failed".into() }, "refuses writes until it is reopened: fsync failed"),
+        ];
+        tracing::subscriber::with_default(subscriber, || {
+            for (e, _) in &events {
+                log.on_event(e);
+            }
+        });
+        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        for (e, want) in &events {
+            assert!(text.contains(want), "{e:?}: no {want:?} in\n{text}");
+        }
+        assert_eq!(text.lines().count(), events.len(), "{text}");
+        let c = &log.counters;
+        assert_eq!(c.checkpoints.load(Ordering::Relaxed), 1);
+        assert_eq!(c.checkpoint_failures.load(Ordering::Relaxed), 1);
+        assert_eq!(c.slow_fsyncs.load(Ordering::Relaxed), 1);
+        assert!(c.read_only.load(Ordering::Relaxed));
+        let names: Vec<&str> = latency.latest().iter().map(|l| l.0).collect();
+        assert_eq!(names, ["checkpoint", "fsync", "index-growth", "log-rotation"]);
+    }
+
+    #[test]
+    fn warning_level_keeps_only_problems() {
+        let buf = Buf::default();
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(LogLevel::Warning.tracing())
+            .with_writer(move || writer.clone())
+            .finish();
+        let log = EngineLog { latency: Arc::default(), counters: Arc::default() };
+        tracing::subscriber::with_default(subscriber, || {
+            log.on_event(&Event::CheckpointStarted { seq: 1 });
+            log.on_event(&Event::ReadOnly { reason: "x".into() });
+        });
+        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("WARN"), "{text}");
+    }
+}

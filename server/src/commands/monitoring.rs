@@ -1,5 +1,7 @@
-//! SLOWLOG and LATENCY, in Redis's reply shapes; the logs themselves live in `slowlog.rs` and
-//! `latency.rs`, their thresholds in CONFIG (`admin.rs`).
+//! SLOWLOG and LATENCY, in Redis's reply shapes (the logs themselves live in `slowlog.rs` and
+//! `latency.rs`, their thresholds in CONFIG, `admin.rs`); SAVE and BGSAVE, which write a
+//! checkpoint (our RDB); DEBUG SLEEP, which operators use to check that the slow log and the
+//! latency monitor catch a slow command.
 
 use super::args::Args;
 use super::spec::{command_table, CommandSpec};
@@ -11,7 +13,51 @@ pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: Server;
     // name     arity  flags    keys  since    handler  summary
     "slowlog"   -2     [ADMIN]  -     "2.2.12" slowlog  "Reads or resets the slow log.";
     "latency"   -2     [ADMIN]  -     "2.8.13" latency  "Reads or resets the latency monitor's spikes.";
+    "save"      1      [ADMIN NO_MULTI] - "1.0.0" save   "Writes a checkpoint of the data and waits for it.";
+    "bgsave"    -1     [ADMIN NO_MULTI] - "1.0.0" bgsave "Writes a checkpoint of the data in the background.";
+    "debug"     -2     [ADMIN NO_MULTI] - "1.0.0" debug  "Blocks the connection for a while (DEBUG SLEEP seconds).";
 };
+
+/// Longest DEBUG SLEEP: a typo must not hang a connection for hours.
+const MAX_SLEEP_SECS: f64 = 60.0;
+
+pub fn save(ctx: &mut Ctx<'_>, _args: Args<'_>, out: &mut Out) -> CmdResult {
+    ctx.db().checkpoint()?;
+    out.ok();
+    Ok(())
+}
+
+pub fn bgsave(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
+    if args.len() > 2 || (args.len() == 2 && args.lower(1) != "schedule") {
+        return Err(reply_err(super::SYNTAX));
+    }
+    let db = ctx.db().clone();
+    // The checkpoint logs its own start, end or failure through the engine listener.
+    std::thread::Builder::new()
+        .name("scalodb-bgsave".into())
+        .spawn(move || {
+            let _ = db.checkpoint();
+        })
+        .map_err(|e| reply_err(format!("ERR could not start the background checkpoint: {e}")))?;
+    out.simple("Background saving started");
+    Ok(())
+}
+
+pub fn debug(_ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
+    if args.lower(1) != "sleep" || args.len() != 3 {
+        let shown = String::from_utf8_lossy(args.get(1)).into_owned();
+        return Err(reply_err(format!("ERR unknown subcommand '{shown}'. Only DEBUG SLEEP <seconds> is supported.")));
+    }
+    let secs = std::str::from_utf8(args.get(2))
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .ok_or_else(|| reply_err(super::NOT_FLOAT))?;
+    // Blocks this connection's worker thread, as DEBUG SLEEP blocks Redis: that is its purpose.
+    std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(MAX_SLEEP_SECS)));
+    out.ok();
+    Ok(())
+}
 
 fn unknown_sub(cmd: &str, args: Args<'_>) -> super::CmdError {
     let shown = String::from_utf8_lossy(args.get(1)).into_owned();
