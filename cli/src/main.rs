@@ -4,6 +4,7 @@
 mod dump;
 mod escape;
 mod hot_backup;
+mod progress;
 mod serve;
 
 use std::io::Write;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use scalodb::{Db, Error, Options};
 
 use escape::escape;
@@ -127,6 +128,12 @@ enum Command {
         #[arg(long)]
         metrics_addr: Option<String>,
     },
+    /// Print the shell completion script for SHELL (`make install` installs them).
+    #[command(hide = true)]
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page, in roff (`make install` installs it).
+    #[command(hide = true)]
+    Man,
 }
 
 fn open(dir: &PathBuf) -> Result<Db, Error> {
@@ -205,7 +212,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Verify { dir, json: true } => {
-            let r = scalodb::verify(&dir)?;
+            let pb = progress::spinner("verifying");
+            let r = scalodb::verify(&dir);
+            pb.finish_and_clear();
+            let r = r?;
             writeln!(
                 out,
                 "{{\"ok\":true,\"checkpoint_seq\":{},\"checkpoint_entries\":{},\"segments\":{},\"records\":{},\
@@ -220,7 +230,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             .map_err(io)?;
         }
         Command::Verify { dir, json: false } => {
-            let r = scalodb::verify(&dir)?;
+            let pb = progress::spinner("verifying");
+            let r = scalodb::verify(&dir);
+            pb.finish_and_clear();
+            let r = r?;
             writeln!(
                 out,
                 "ok: checkpoint {} with {} entries, {} log segments, {} records after it, last sequence {}{}",
@@ -234,14 +247,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             .map_err(io)?;
         }
         Command::Dump { dir } => {
-            let n = dump::dump(&open(&dir)?, &mut out)?;
+            let db = open(&dir)?;
+            let pb = progress::keys("dumping", db.stats()?.keys);
+            let n = dump::dump(&db, &mut out, &pb)?;
+            pb.finish();
             eprintln!("scalodb: dumped {n} keys");
         }
         Command::Load { dir } => {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| Error::Io { context: format!("creating {}", dir.display()), source: e })?;
             let db = Db::open(&dir)?;
-            let n = dump::load(&db, std::io::stdin().lock())?;
+            let stdin = std::io::stdin();
+            // The size is known when stdin is a file (`< dump.txt`), not when it is a pipe.
+            let size = std::fs::metadata("/dev/stdin").ok().filter(|m| m.is_file()).map(|m| m.len());
+            let pb = progress::bytes("loading", size);
+            let n = dump::load(&db, std::io::BufReader::new(pb.wrap_read(stdin.lock())), &pb)?;
+            pb.finish_with_message(format!("loaded {n} keys"));
             db.close()?;
             eprintln!("scalodb: loaded {n} keys");
         }
@@ -270,15 +291,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             cluster_mode,
             unix_socket: unixsocket,
         })?,
-        Command::Backup { dir, dest } => match open(&dir) {
-            Ok(db) => {
-                db.backup(&dest)?;
-                db.close()?;
-            }
-            // Another process has it open: copy its files while it runs.
-            Err(Error::Locked { .. }) => hot_backup::copy_live_store(&dir, &dest)?,
-            Err(e) => return Err(e),
-        },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "scalodb", &mut out);
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(io)?;
+        }
+        Command::Backup { dir, dest } => {
+            let pb = progress::spinner(&format!("backing up {} to {}", dir.display(), dest.display()));
+            let result = match open(&dir) {
+                Ok(db) => db.backup(&dest).and_then(|()| db.close()),
+                // Another process has it open: copy its files while it runs.
+                Err(Error::Locked { .. }) => hot_backup::copy_live_store(&dir, &dest),
+                Err(e) => Err(e),
+            };
+            pb.finish_and_clear();
+            result?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
