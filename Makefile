@@ -55,6 +55,7 @@ test-rust: check-tools
 	$(CARGO) test -p scalodb --features failpoints,fuzzing --lib --test io_faults --test checkpoint_faults \
 	  --test fuzz_corpus
 	$(CARGO) test -p scalodb-server --features fuzzing --test fuzz_corpus
+	$(CARGO) test -p scalodb-bench-charts
 	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test -p scalodb-crash-tests
 
 # The loom model of the read-view handshake (core/src/readers.rs): every interleaving of a view

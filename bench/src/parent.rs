@@ -77,6 +77,9 @@ pub fn run(settings: &Settings) -> BoxResult<()> {
     }
     std::fs::write(&settings.out, json + "\n").map_err(|e| format!("writing {}: {e}", settings.out.display()))?;
     eprintln!("\nwrote {}", settings.out.display());
+    for chart in scalodb_bench_charts::render_beside(&settings.out)? {
+        eprintln!("wrote {}", chart.display());
+    }
     Ok(())
 }
 
