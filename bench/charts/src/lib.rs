@@ -42,8 +42,12 @@ fn colour(i: usize) -> RGBColor {
     COLOURS[i % COLOURS.len()]
 }
 
-/// `(row, engine, ratio)` for every persistent engine with a median in a row that has a best peer.
-fn throughput_ratios(doc: &Value) -> (Vec<String>, Vec<String>, Vec<(usize, usize, f64)>) {
+/// One bar: (row index, engine index, ratio to the row's best persistent peer).
+type Bar = (usize, usize, f64);
+
+/// The rows, the persistent engines, and a bar for every engine with a median in a row that has
+/// a best peer.
+fn throughput_ratios(doc: &Value) -> (Vec<String>, Vec<String>, Vec<Bar>) {
     let rows = names(&doc["row_order"]);
     let engines: Vec<String> = names(&doc["engine_order"])
         .into_iter()
