@@ -68,6 +68,7 @@ pub async fn serve<S>(
     let mut conn = Conn { stream, state: state.clone(), shutdown, session: Session::new(meta, authenticated) };
     // An I/O error or timeout only ends this connection; there is nobody to report it to.
     let _ = conn.run().await;
+    conn.session.pending.flush(&state.cmdstats);
     state.clients.lock().remove(&id);
     state.connected.fetch_sub(1, Ordering::AcqRel);
 }
@@ -145,6 +146,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             }
             self.commit_sets(&buf, &mut sets, &mut out);
             ServerState::add(&state.total_commands, commands);
+            self.session.pending.flush(&state.cmdstats);
             self.flush(&mut out, idle).await?;
             if *self.shutdown.borrow() {
                 // Every complete request received has run and been answered.
@@ -223,10 +225,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 || self.state.latency.wants(took.as_millis() as u64)
             {
                 for s in sets.iter() {
-                    account(&self.state, &self.session, set, Args::Spans { buf, spans: s }, 1, took / n as u32, true);
+                    account(
+                        &self.state,
+                        &mut self.session,
+                        set,
+                        Args::Spans { buf, spans: s },
+                        1,
+                        took / n as u32,
+                        true,
+                    );
                 }
             } else {
-                account(&self.state, &self.session, set, Args::Spans { buf, spans: &sets[0] }, n, took, true);
+                account(&self.state, &mut self.session, set, Args::Spans { buf, spans: &sets[0] }, n, took, true);
             }
             for _ in 0..sets.len() {
                 out.ok();

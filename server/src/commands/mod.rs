@@ -154,14 +154,16 @@ pub fn run(spec: &CommandSpec, ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out)
 /// an atomic threshold before anything else).
 pub fn account(
     state: &ServerState,
-    session: &Session,
+    session: &mut Session,
     (id, spec): (usize, &CommandSpec),
     args: Args<'_>,
     calls: u64,
     took: std::time::Duration,
     ok: bool,
 ) {
-    state.cmdstats.record(id, calls, took, !ok);
+    if session.pending.note(id, calls, took, !ok) {
+        session.pending.flush(&state.cmdstats);
+    }
     let each = took / calls.max(1) as u32;
     let micros = each.as_micros() as u64;
     // AUTH and HELLO carry passwords: never kept.
