@@ -137,6 +137,17 @@ class OperationsTest(unittest.TestCase):
         self.assertTrue(self.r.execute_command("SAVE"))
         s.wait_log(r"checkpoint started at sequence \d+")
         s.wait_log(r"checkpoint finished at sequence \d+: 100 keys, \d+ bytes in [\d.]+s")
+        # Verbose: the hash index growing past its first 1024 slots, the log moving past its
+        # first 16 MiB segment.
+        pipe = self.r.pipeline(transaction=False)
+        for i in range(5000):
+            pipe.set(f"grow{i}", "v")
+        pipe.execute()
+        s.wait_log(r"hash index growing to \d+ slots")
+        big = "x" * (1 << 20)
+        for i in range(20):
+            self.r.set(f"big{i}", big)
+        s.wait_log(r"log moved to segment \d+")
         # A protocol error (verbose), a kill and a refusal at maxclients (notice).
         with socket.create_connection(("127.0.0.1", s.port)) as raw:
             raw.sendall(b"*1\r\n$abc\r\n")
@@ -157,6 +168,7 @@ class OperationsTest(unittest.TestCase):
         s.wait_log(r"refused client 127\.0\.0\.1:\d+: max number of clients reached \(1\)")
         # Never a line per command.
         self.assertNotIn("ck99", s.log())
+        self.assertLess(len(s.log().splitlines()), 200)
 
     def test_slowlog_replies_and_config(self) -> None:
         r = self.r
