@@ -173,18 +173,16 @@ pub fn fill_cdf_svg(doc: &Value) -> Res<Option<String>> {
             .configure_mesh()
             .x_desc("latency (µs)")
             .y_desc("percentile")
-            .y_labels(12)
-            .y_label_formatter(&|y| match (y * 10.0).round() as i64 {
-                3 => "p50".into(),
-                10 => "p90".into(),
-                20 => "p99".into(),
-                30 => "p99.9".into(),
-                40 => "p99.99".into(),
-                50 => "max".into(),
-                _ => String::new(),
-            })
+            // The percentiles are not at round values of the axis: labelled by hand below.
+            .y_label_formatter(&|_| String::new())
             .draw()
             .map_err(err)?;
+        for (label, q) in [("p50", 0.5f64), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999), ("p99.99", 0.9999)] {
+            let (px, py) = chart.backend_coord(&(lo, -(1.0 - q).log10()));
+            root.draw(&Text::new(label, (px - 50, py - 6), ("sans-serif", 13))).map_err(err)?;
+        }
+        let (px, py) = chart.backend_coord(&(lo, 5.0));
+        root.draw(&Text::new("max", (px - 50, py - 6), ("sans-serif", 13))).map_err(err)?;
         for (i, (_, pts)) in series.iter().enumerate() {
             let c = colour(engines.iter().position(|e| *e == series[i].0).unwrap_or(i));
             chart.draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(3))).map_err(err)?;
