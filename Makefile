@@ -30,6 +30,23 @@ include bench/bench.mk ffi/ffi.mk bindings/python/python.mk bindings/node/node.m
 
 test: lint test-rust test-loom $(EXTRA_TESTS)
 
+# `make install PREFIX=...` also installs the scalodb command, its man page and its bash, zsh and
+# fish completions, generated from the clap definitions by the hidden `man` and `completions`
+# subcommands (the C library's half is in ffi/ffi.mk).
+CLI_BIN = $${CARGO_TARGET_DIR:-$(CURDIR)/target}/release/scalodb
+SHARE = $(DESTDIR)$(PREFIX)/share
+.PHONY: install-cli
+install: install-cli
+install-cli: check-tools
+	$(CARGO) build --release -p scalodb-cli
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/man/man1 $(SHARE)/bash-completion/completions \
+	  $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
+	install -m 0755 $(CLI_BIN) $(DESTDIR)$(PREFIX)/bin/scalodb
+	$(CLI_BIN) man > $(SHARE)/man/man1/scalodb.1
+	$(CLI_BIN) completions bash > $(SHARE)/bash-completion/completions/scalodb
+	$(CLI_BIN) completions zsh > $(SHARE)/zsh/site-functions/_scalodb
+	$(CLI_BIN) completions fish > $(SHARE)/fish/vendor_completions.d/scalodb.fish
+
 # Three cargo invocations, because cargo unifies features within one: the crates as users build
 # them (no test machinery compiled in: `failpoints_off.rs` checks that SCALODB_FAILPOINTS is
 # ignored), then the engine tests that need its `failpoints` and `fuzzing` features, then the
@@ -39,6 +56,7 @@ test-rust: check-tools
 	$(CARGO) test -p scalodb --features failpoints,fuzzing --lib --test io_faults --test checkpoint_faults \
 	  --test fuzz_corpus
 	$(CARGO) test -p scalodb-server --features fuzzing --test fuzz_corpus
+	$(CARGO) test -p scalodb-bench-charts
 	KILL_ROUNDS=$(KILL_ROUNDS) $(CARGO) test -p scalodb-crash-tests
 
 # The loom model of the read-view handshake (core/src/readers.rs): every interleaving of a view

@@ -52,6 +52,10 @@ pub struct Cli {
     #[arg(long)]
     pub quick: bool,
 
+    /// Run nothing: draw the SVG charts of this saved results file beside it and exit
+    #[arg(long)]
+    pub charts_from: Option<PathBuf>,
+
     /// Puts (each fsynced) per durable run
     #[arg(long, default_value_t = 10_000)]
     pub durable_ops: u64,

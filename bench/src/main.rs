@@ -29,6 +29,20 @@ pub type BoxResult<T> = Result<T, BoxError>;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if let Some(json) = &cli.charts_from {
+        return match scalodb_bench_charts::render_beside(json) {
+            Ok(written) => {
+                for path in written {
+                    eprintln!("wrote {}", path.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("scalodb-bench: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match cli.settings() {
         Ok(settings) => settings,
         Err(e) => {

@@ -77,6 +77,11 @@ pub fn run(settings: &Settings) -> BoxResult<()> {
     }
     std::fs::write(&settings.out, json + "\n").map_err(|e| format!("writing {}: {e}", settings.out.display()))?;
     eprintln!("\nwrote {}", settings.out.display());
+    // The results are saved: a run without peers to chart against only loses its charts.
+    match scalodb_bench_charts::render_beside(&settings.out) {
+        Ok(charts) => charts.iter().for_each(|c| eprintln!("wrote {}", c.display())),
+        Err(e) => eprintln!("no charts: {e}"),
+    }
     Ok(())
 }
 

@@ -51,6 +51,9 @@ type Config struct {
 	Addr string
 	// MaxConns is the most server clients connected at once (default 1000).
 	MaxConns int
+	// MetricsAddr is the host:port on which Start also serves Prometheus metrics at /metrics
+	// (port 0 picks a free port, read back with MetricsAddr); empty means none.
+	MetricsAddr string
 	// WALPath is the directory where the data lives (default "scalodb.wal"): the write-ahead log
 	// segments, the checkpoints and the LOCK file all go inside it, and ScaloDB writes nothing
 	// anywhere else. It is created if missing. A regular file at that path (a log written by the

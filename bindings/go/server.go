@@ -1,6 +1,6 @@
 // server.go: server mode, the Redis protocol (RESP2/RESP3) served on Config.Addr for at most
 // Config.MaxConns clients at once, over the same data the DB reads and writes: Start, StartAndWait,
-// Stop and ServerAddr.
+// Stop, ServerAddr, and MetricsAddr (Prometheus /metrics when Config.MetricsAddr is set).
 
 package scalodb
 
@@ -35,6 +35,11 @@ func (db *DB) Start() error {
 		pw := C.CString(db.cfg.Password)
 		defer C.free(unsafe.Pointer(pw))
 		C.scalodb_server_options_set_password(opts, pw, nil)
+	}
+	if db.cfg.MetricsAddr != "" {
+		m := C.CString(db.cfg.MetricsAddr)
+		defer C.free(unsafe.Pointer(m))
+		C.scalodb_server_options_set_metrics_addr(opts, m, nil)
 	}
 	addr := C.CString(db.cfg.Addr)
 	defer C.free(unsafe.Pointer(addr))
@@ -102,6 +107,23 @@ func (db *DB) ServerAddr() string {
 	}
 	var addr *C.char
 	if C.scalodb_server_local_addr(s.c, &addr, nil, nil) != C.SCALODB_OK {
+		return ""
+	}
+	defer C.scalodb_free(unsafe.Pointer(addr))
+	return C.GoString(addr)
+}
+
+// MetricsAddr is the address Prometheus metrics are served on (http://ADDR/metrics), with the
+// real port when Config.MetricsAddr asked for port 0; "" when no server runs or none was asked for.
+func (db *DB) MetricsAddr() string {
+	s := &db.server
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.c == nil {
+		return ""
+	}
+	var addr *C.char
+	if C.scalodb_server_metrics_addr(s.c, &addr, nil, nil) != C.SCALODB_OK || addr == nil {
 		return ""
 	}
 	defer C.scalodb_free(unsafe.Pointer(addr))

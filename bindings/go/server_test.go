@@ -6,6 +6,9 @@ package scalodb_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,5 +131,37 @@ func TestServerErrors(t *testing.T) {
 	must(t, closed.Close())
 	if err := closed.Start(); !errors.Is(err, scalodb.ErrClosed) {
 		t.Fatalf("Start after Close: %v", err)
+	}
+}
+
+func TestServerServesPrometheusMetrics(t *testing.T) {
+	db, _ := openDisk(t, scalodb.Config{Addr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0"})
+	if db.MetricsAddr() != "" {
+		t.Fatal("MetricsAddr before Start")
+	}
+	must(t, db.Put("a", []byte("1")))
+	must(t, db.Put("b", []byte("2")))
+	must(t, db.Start())
+	defer db.Stop()
+	addr := db.MetricsAddr()
+	if addr == "" || strings.HasSuffix(addr, ":0") {
+		t.Fatalf("MetricsAddr = %q", addr)
+	}
+	resp, err := http.Get("http://" + addr + "/metrics")
+	must(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	must(t, err)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `redis_db_keys{db="db0"} 2`+"\n") {
+		t.Fatalf("GET /metrics: %d\n%s", resp.StatusCode, body)
+	}
+}
+
+func TestServerWithoutMetricsAddrHasNone(t *testing.T) {
+	db, _ := openDisk(t, scalodb.Config{Addr: "127.0.0.1:0"})
+	must(t, db.Start())
+	defer db.Stop()
+	if addr := db.MetricsAddr(); addr != "" {
+		t.Fatalf("MetricsAddr = %q without Config.MetricsAddr", addr)
 	}
 }

@@ -161,6 +161,11 @@ export declare class Server {
   /** The port the server listens on. */
   get port(): number
   /**
+   * Where Prometheus metrics are served (`host:port`, `GET /metrics`), or null without
+   * `metricsAddr`.
+   */
+  get metricsAddress(): string | null
+  /**
    * Stops gracefully: no new connections, every connection finishes the commands it sent and
    * gets their replies, then the log is synced. The store stays open. Stopping twice is fine.
    */
@@ -316,6 +321,11 @@ export interface ServeOptions {
   idleTimeoutMs?: number
   /** Worker threads of the server (default 0: one per core). */
   threads?: number
+  /**
+   * Also serve Prometheus metrics at `http://HOST:PORT/metrics` (default: none); port 0 picks
+   * a free port, which `server.metricsAddress` then tells.
+   */
+  metricsAddr?: string
 }
 
 /**

@@ -30,7 +30,7 @@ fn now_ms() -> u64 {
 }
 
 /// Writes every live key of a consistent snapshot. Returns the number of keys.
-pub fn dump(db: &Db, out: &mut impl Write) -> Result<u64> {
+pub fn dump(db: &Db, out: &mut impl Write, progress: &indicatif::ProgressBar) -> Result<u64> {
     let io = |e: std::io::Error| Error::Io { context: "writing the dump".into(), source: e };
     writeln!(out, "{HEADER}").map_err(io)?;
     let snap = db.snapshot()?;
@@ -50,13 +50,14 @@ pub fn dump(db: &Db, out: &mut impl Write) -> Result<u64> {
         line.push_str(&format!(" {expires_at}\n"));
         out.write_all(line.as_bytes()).map_err(io)?;
         n += 1;
+        progress.inc(1);
     }
     out.flush().map_err(io)?;
     Ok(n)
 }
 
 /// Reads a dump and writes its entries (in batches). Entries already expired are skipped.
-pub fn load(db: &Db, input: impl BufRead) -> Result<u64> {
+pub fn load(db: &Db, input: impl BufRead, progress: &indicatif::ProgressBar) -> Result<u64> {
     let mut lines = input.lines();
     let io = |e: std::io::Error| Error::Io { context: "reading the dump".into(), source: e };
     match lines.next() {
@@ -86,6 +87,7 @@ pub fn load(db: &Db, input: impl BufRead) -> Result<u64> {
         n += 1;
         if batch.len() >= 1000 {
             db.write(std::mem::take(&mut batch))?;
+            progress.set_message(format!("loading: {n} keys"));
         }
     }
     db.write(batch)?;

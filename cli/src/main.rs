@@ -4,6 +4,7 @@
 mod dump;
 mod escape;
 mod hot_backup;
+mod progress;
 mod serve;
 
 use std::io::Write;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use scalodb::{Db, Error, Options};
 
 use escape::escape;
@@ -68,10 +69,20 @@ enum Command {
         limit: Option<usize>,
     },
     /// Print counts and sizes.
-    Stats { dir: PathBuf },
+    Stats {
+        dir: PathBuf,
+        /// One JSON object (`{"keys": 12, ...}`) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check every checkpoint entry and log record without changing anything (exit code 3 on
     /// corruption).
-    Verify { dir: PathBuf },
+    Verify {
+        dir: PathBuf,
+        /// One JSON object for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write every key, value and expiry to stdout in the portable dump format (docs/FORMAT.md).
     Dump { dir: PathBuf },
     /// Read a dump from stdin and write its entries into the store.
@@ -107,7 +118,22 @@ enum Command {
         /// Also listen on this Unix socket (`redis-cli -s PATH`).
         #[arg(long)]
         unixsocket: Option<PathBuf>,
+        /// How much to log, with Redis's level names.
+        #[arg(long, value_enum, default_value = "notice")]
+        loglevel: serve::LogLevel,
+        /// Append the log to this file instead of stderr.
+        #[arg(long)]
+        logfile: Option<PathBuf>,
+        /// Serve Prometheus metrics at http://HOST:PORT/metrics.
+        #[arg(long)]
+        metrics_addr: Option<String>,
     },
+    /// Print the shell completion script for SHELL (`make install` installs them).
+    #[command(hide = true)]
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page, in roff (`make install` installs it).
+    #[command(hide = true)]
+    Man,
 }
 
 fn open(dir: &PathBuf) -> Result<Db, Error> {
@@ -170,12 +196,44 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 writeln!(out, "{}\t{}", escape(&k), escape(&v)).map_err(io)?;
             }
         }
-        Command::Stats { dir } => {
-            let st = open(&dir)?.stats()?;
-            writeln!(out, "{st:#?}").map_err(io)?;
+        Command::Stats { dir, json } => {
+            let db = open(&dir)?;
+            let st = db.stats()?;
+            if json {
+                let (expiring, avg_ttl_ms) = db.ttl_summary()?;
+                let fields: Vec<String> = st
+                    .fields()
+                    .chain([("keys_with_ttl", expiring), ("avg_ttl_ms", avg_ttl_ms)])
+                    .map(|(k, v)| format!("\"{k}\":{v}"))
+                    .collect();
+                writeln!(out, "{{{}}}", fields.join(",")).map_err(io)?;
+            } else {
+                writeln!(out, "{st:#?}").map_err(io)?;
+            }
         }
-        Command::Verify { dir } => {
-            let r = scalodb::verify(&dir)?;
+        Command::Verify { dir, json: true } => {
+            let pb = progress::spinner("verifying");
+            let r = scalodb::verify(&dir);
+            pb.finish_and_clear();
+            let r = r?;
+            writeln!(
+                out,
+                "{{\"ok\":true,\"checkpoint_seq\":{},\"checkpoint_entries\":{},\"segments\":{},\"records\":{},\
+                 \"last_seq\":{},\"torn_tail\":{}}}",
+                r.checkpoint_seq.map_or("null".to_string(), |s| s.to_string()),
+                r.checkpoint_entries,
+                r.segments,
+                r.records,
+                r.last_seq,
+                r.torn_tail
+            )
+            .map_err(io)?;
+        }
+        Command::Verify { dir, json: false } => {
+            let pb = progress::spinner("verifying");
+            let r = scalodb::verify(&dir);
+            pb.finish_and_clear();
+            let r = r?;
             writeln!(
                 out,
                 "ok: checkpoint {} with {} entries, {} log segments, {} records after it, last sequence {}{}",
@@ -189,38 +247,67 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             .map_err(io)?;
         }
         Command::Dump { dir } => {
-            let n = dump::dump(&open(&dir)?, &mut out)?;
+            let db = open(&dir)?;
+            let pb = progress::keys("dumping", db.stats()?.keys);
+            let n = dump::dump(&db, &mut out, &pb)?;
+            pb.finish();
             eprintln!("scalodb: dumped {n} keys");
         }
         Command::Load { dir } => {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| Error::Io { context: format!("creating {}", dir.display()), source: e })?;
             let db = Db::open(&dir)?;
-            let n = dump::load(&db, std::io::stdin().lock())?;
+            let stdin = std::io::stdin();
+            // The size is known when stdin is a file (`< dump.txt`), not when it is a pipe.
+            let size = std::fs::metadata("/dev/stdin").ok().filter(|m| m.is_file()).map(|m| m.len());
+            let pb = progress::bytes("loading", size);
+            let n = dump::load(&db, std::io::BufReader::new(pb.wrap_read(stdin.lock())), &pb)?;
+            pb.finish_with_message(format!("loaded {n} keys"));
             db.close()?;
             eprintln!("scalodb: loaded {n} keys");
         }
-        Command::Serve { addr, dir, requirepass, max_conns, sync, no_protected_mode, cluster_mode, unixsocket } => {
-            serve::serve(serve::ServeArgs {
-                addr,
-                dir,
-                requirepass,
-                max_conns,
-                sync,
-                protected_mode: !no_protected_mode,
-                cluster_mode,
-                unix_socket: unixsocket,
-            })?
+        Command::Serve {
+            addr,
+            dir,
+            requirepass,
+            max_conns,
+            sync,
+            no_protected_mode,
+            cluster_mode,
+            unixsocket,
+            loglevel,
+            logfile,
+            metrics_addr,
+        } => serve::serve(serve::ServeArgs {
+            loglevel,
+            logfile,
+            metrics_addr,
+            addr,
+            dir,
+            requirepass,
+            max_conns,
+            sync,
+            protected_mode: !no_protected_mode,
+            cluster_mode,
+            unix_socket: unixsocket,
+        })?,
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "scalodb", &mut out);
         }
-        Command::Backup { dir, dest } => match open(&dir) {
-            Ok(db) => {
-                db.backup(&dest)?;
-                db.close()?;
-            }
-            // Another process has it open: copy its files while it runs.
-            Err(Error::Locked { .. }) => hot_backup::copy_live_store(&dir, &dest)?,
-            Err(e) => return Err(e),
-        },
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(io)?;
+        }
+        Command::Backup { dir, dest } => {
+            let pb = progress::spinner(&format!("backing up {} to {}", dir.display(), dest.display()));
+            let result = match open(&dir) {
+                Ok(db) => db.backup(&dest).and_then(|()| db.close()),
+                // Another process has it open: copy its files while it runs.
+                Err(Error::Locked { .. }) => hot_backup::copy_live_store(&dir, &dest),
+                Err(e) => Err(e),
+            };
+            pb.finish_and_clear();
+            result?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

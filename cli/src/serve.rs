@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use scalodb::{Db, Error, Options, SyncMode};
-use scalodb_server::{Server, ServerConfig};
+use scalodb_server::{LogConfig, Server, ServerConfig};
 
 /// Whether the server answers as a Redis Cluster (`--cluster-mode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -28,7 +28,23 @@ pub enum Sync {
     Never,
 }
 
+/// How much the server logs (`--loglevel`), with Redis's names.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum LogLevel {
+    /// Everything, for developers.
+    Debug,
+    /// Also log rotations, index growth and protocol errors.
+    Verbose,
+    /// Startup, checkpoints, recovery, slow fsyncs, refused and killed clients.
+    Notice,
+    /// Only problems: failed checkpoints, a store turned read-only.
+    Warning,
+}
+
 pub struct ServeArgs {
+    pub loglevel: LogLevel,
+    pub logfile: Option<PathBuf>,
+    pub metrics_addr: Option<String>,
     pub addr: String,
     pub dir: PathBuf,
     pub requirepass: Option<String>,
@@ -55,6 +71,16 @@ pub fn serve(args: ServeArgs) -> Result<(), Error> {
         protected_mode: args.protected_mode,
         cluster_emulated: args.cluster_mode == ClusterMode::Emulated,
         unix_socket: args.unix_socket.clone(),
+        log: Some(LogConfig {
+            level: match args.loglevel {
+                LogLevel::Debug => scalodb_server::LogLevel::Debug,
+                LogLevel::Verbose => scalodb_server::LogLevel::Verbose,
+                LogLevel::Notice => scalodb_server::LogLevel::Notice,
+                LogLevel::Warning => scalodb_server::LogLevel::Warning,
+            },
+            file: args.logfile.clone(),
+        }),
+        metrics_addr: args.metrics_addr.clone(),
         ..ServerConfig::default()
     };
     let server = Server::start(db.clone(), config)?;
@@ -65,6 +91,9 @@ pub fn serve(args: ServeArgs) -> Result<(), Error> {
     println!("scalodb: connect with: redis-cli -h {} -p {}{auth}", addr.ip(), addr.port());
     if let Some(path) = &args.unix_socket {
         println!("scalodb: or through the Unix socket: redis-cli -s {}{auth}", path.display());
+    }
+    if let Some(m) = server.metrics_addr() {
+        println!("scalodb: Prometheus metrics at http://{m}/metrics");
     }
     println!("scalodb: stop with Ctrl-C (SIGINT) or SIGTERM");
     server.wait();

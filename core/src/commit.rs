@@ -215,6 +215,7 @@ impl Engine {
                 }
             }
         }
+        self.report_growth(w);
         let budget = GC_PER_COMMIT + 2 * ops.len();
         self.trim_retained(w, keep, guard, budget);
         self.collect_garbage(w, keep, guard, budget);
@@ -223,6 +224,18 @@ impl Engine {
             crate::readers::publish(&self.visible, seq);
         }
         Ok(seq)
+    }
+
+    /// Sends the events a rotation or an index growth of the last commit left behind (two
+    /// `Option::take`s on a commit that had neither).
+    pub(crate) fn report_growth(&self, w: &mut Writer) {
+        use crate::events::Event;
+        if let Some((segment, duration)) = w.wal.as_mut().and_then(|wal| wal.rotated.take()) {
+            self.events.emit(|| Event::LogRotated { segment, duration });
+        }
+        if let Some((capacity, duration)) = w.hash.grown.take() {
+            self.events.emit(|| Event::IndexGrown { capacity, duration });
+        }
     }
 
     /// The work for `op` that needs no lock (see `Prepared`).
@@ -267,6 +280,7 @@ impl Engine {
                         w.key_bytes += key.len() as u64;
                     } else {
                         w.value_bytes -= head.value().len() as u64;
+                        w.count_ttl(head.expires_at(), false);
                     }
                     w.value_bytes += value.len() as u64;
                     w.mem_bytes += item.push(&v) as u64;
@@ -289,6 +303,7 @@ impl Engine {
                 if expires_at != 0 {
                     w.expiries.push(expires_at, seq, key);
                 }
+                w.count_ttl(expires_at, true);
                 if self.tracks_lru() {
                     item.touch(crate::engine::lru_stamp(seq));
                 }
@@ -302,6 +317,8 @@ impl Engine {
                 if let Some(item) = self.hash.get(key, prep.hash, guard) {
                     let head = item.head(guard);
                     if !head.is_tombstone() {
+                        w.count_ttl(head.expires_at(), false);
+                        w.count_ttl(expires_at, true);
                         let v = NewVersion { seq, expires_at, value: Some(head.value()) };
                         w.mem_bytes += item.push(&v) as u64;
                         w.mem_bytes -= item.trim(keep, guard, &mut w.reclaim) as u64;
@@ -388,6 +405,7 @@ impl Engine {
             (files, w.next_seq - 1)
         };
         if let Some((closed, file, ahead)) = files {
+            let started = std::time::Instant::now();
             let synced = match &closed {
                 Some(c) => fsutil::sync_data(c).map(|()| ahead.synced(c)),
                 None => Ok(()),
@@ -406,6 +424,7 @@ impl Engine {
                 return Err(err);
             }
             self.ops.fsyncs.incr();
+            self.events.fsync_took(started.elapsed());
         }
         self.synced.fetch_max(target, Ordering::AcqRel);
         Ok(())

@@ -386,6 +386,46 @@ impl Db {
         self.engine().checkpoint()
     }
 
+    /// Keys with a time-to-live now, and their average remaining time-to-live in ms (0 when
+    /// there are none): Redis's `expires` and `avg_ttl`. Counted as writes go, so this is cheap;
+    /// keys whose time ran out are buried first, as in [`Db::stats`].
+    pub fn ttl_summary(&self) -> Result<(u64, u64)> {
+        let engine = self.engine();
+        engine.check_open()?;
+        engine.sweep_expired()?;
+        let w = engine.writer.lock();
+        if w.ttl_keys == 0 {
+            return Ok((0, 0));
+        }
+        let mean_at = (w.ttl_sum_ms / w.ttl_keys as u128) as u64;
+        Ok((w.ttl_keys, mean_at.saturating_sub(now_ms())))
+    }
+
+    /// Sends the store's events (`crate::Event`) to `listener` from now on, on a thread of the
+    /// store's own, replacing any listener installed before; `None` removes it. A store opened
+    /// from disk first delivers `Event::Recovered`, the summary of that open.
+    pub fn set_event_listener(&self, listener: Option<Arc<dyn crate::EventListener>>) -> Result<()> {
+        let engine = self.engine();
+        engine.check_open()?;
+        engine
+            .events
+            .install(listener, engine.recovered.clone())
+            .map_err(|e| Error::io("starting the scalodb-events thread".to_string(), e))
+    }
+
+    /// fsyncs of the log taking at least `threshold` are reported as `Event::SlowFsync`
+    /// (default 100 ms).
+    pub fn set_slow_fsync_threshold(&self, threshold: Duration) {
+        let us = threshold.as_micros().min(u64::MAX as u128) as u64;
+        self.engine().events.slow_fsync_us.store(us, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The options the store was opened with (for a program that reports them, such as the
+    /// server's startup log line).
+    pub fn options(&self) -> Options {
+        self.engine().opts.clone()
+    }
+
     /// Forces every write so far to stable storage.
     pub fn sync(&self) -> Result<()> {
         let engine = self.engine();

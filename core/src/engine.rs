@@ -43,6 +43,10 @@ pub(crate) struct Writer {
     /// Where unlinked memory waits for readers to move on (see `reclaim.rs`).
     pub reclaim: Reclaimer,
     pub live_keys: u64,
+    /// Live keys whose newest version has a time-to-live, and the sum of their expiry times
+    /// (ms since the epoch), for INFO's `expires` and `avg_ttl` without a walk.
+    pub ttl_keys: u64,
+    pub ttl_sum_ms: u128,
     pub key_bytes: u64,
     pub value_bytes: u64,
     /// Bytes allocated for items and versions (reclaimed memory is subtracted when it is retired).
@@ -56,6 +60,21 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
+    /// Counts a live version's time-to-live in (`add`) or out of the TTL totals.
+    #[inline]
+    pub(crate) fn count_ttl(&mut self, expires_at: u64, add: bool) {
+        if expires_at == 0 {
+            return;
+        }
+        if add {
+            self.ttl_keys += 1;
+            self.ttl_sum_ms += expires_at as u128;
+        } else {
+            self.ttl_keys -= 1;
+            self.ttl_sum_ms -= expires_at as u128;
+        }
+    }
+
     /// Memory held by the garbage and trim queues themselves.
     pub(crate) fn queue_bytes(&self) -> u64 {
         (self.garbage.capacity() * std::mem::size_of::<crate::garbage::Garbage>()
@@ -84,6 +103,8 @@ impl Writer {
             retained: VecDeque::new(),
             reclaim: Reclaimer::default(),
             live_keys: 0,
+            ttl_keys: 0,
+            ttl_sum_ms: 0,
             key_bytes: 0,
             value_bytes: 0,
             mem_bytes: 0,
@@ -138,6 +159,10 @@ pub(crate) struct Engine {
     pub checkpoint_lock: Mutex<()>,
     pub background: Mutex<Option<Background>>,
     pub dir_lock: Mutex<Option<DirLock>>,
+    /// Where engine events go (`events.rs`).
+    pub events: crate::events::Events,
+    /// What opening from disk did, delivered first to a listener installed later.
+    pub recovered: Option<crate::events::Event>,
 }
 
 impl Engine {
@@ -165,6 +190,8 @@ impl Engine {
             checkpoint_lock: Mutex::new(()),
             background: Mutex::new(None),
             dir_lock: Mutex::new(None),
+            events: crate::events::Events::default(),
+            recovered: None,
         }
     }
 
@@ -196,6 +223,7 @@ impl Engine {
     pub(crate) fn fail(&self, reason: String) {
         let mut f = self.failed.lock();
         if f.is_none() {
+            self.events.emit(|| crate::events::Event::ReadOnly { reason: reason.clone() });
             *f = Some(reason);
         }
         self.failed_flag.store(true, Ordering::Release);

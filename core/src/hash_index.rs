@@ -94,6 +94,9 @@ pub(crate) struct HashWriter {
     /// Live entries still in the old table, and the next old slot to move.
     old_len: usize,
     next_move: usize,
+    /// Set by a resize that grew the table: (new capacity, time taken to allocate it), taken
+    /// by the commit path to report `Event::IndexGrown`.
+    pub(crate) grown: Option<(u64, std::time::Duration)>,
 }
 
 impl HashWriter {
@@ -290,6 +293,7 @@ impl HashIndex {
     /// the table being migrated from. Writer only; no migration may be running.
     fn start_resize(&self, w: &mut HashWriter, cap: usize, guard: &Guard) {
         debug_assert!(self.old.load(Ordering::Relaxed, guard).is_null());
+        let started = std::time::Instant::now();
         let current = self.table.load(Ordering::Relaxed, guard);
         // `old` first: a reader that sees the new table then sees the old one too.
         self.old.store(current, Ordering::Release);
@@ -297,6 +301,9 @@ impl HashIndex {
         w.old_len = w.len;
         w.deleted = 0;
         w.next_move = 0;
+        if cap > table_ref(current).map_or(0, Table::capacity) {
+            w.grown = Some((cap as u64, started.elapsed()));
+        }
     }
 
     /// Moves up to `budget` slots of the old table into the current one, and retires the old

@@ -24,6 +24,7 @@ mod counters;
 mod db;
 mod engine;
 mod error;
+mod events;
 mod eviction;
 mod expiry;
 // Test machinery: public (for the tests and the crash-test child) only with its feature.
@@ -57,6 +58,7 @@ mod wal;
 pub use batch::WriteBatch;
 pub use db::{CasOutcome, Db, Ttl};
 pub use error::{Error, Result};
+pub use events::{Event, EventListener};
 pub use iter::Iter;
 pub use options::{Eviction, Options, SyncMode};
 pub use snapshot::Snapshot;

@@ -235,6 +235,7 @@ impl Engine {
                 return Ok(()); // nothing new since the last one
             }
             let next = w.next_seq;
+            self.events.emit(|| crate::events::Event::CheckpointStarted { seq });
             if let Some(wal) = w.wal.as_mut() {
                 if let Err(e) = wal.rotate_now(next) {
                     if wal.broken() {
@@ -250,9 +251,17 @@ impl Engine {
             self.readers.register_at(seq);
             seq
         };
+        self.report_growth(&mut self.writer.lock());
+        let started = std::time::Instant::now();
         let result = self.write_checkpoint(&dir, seq);
         self.readers.unregister(seq);
-        let count = result?;
+        let count = match result {
+            Ok(n) => n,
+            Err(e) => {
+                self.events.emit(|| crate::events::Event::CheckpointFailed { error: e.to_string() });
+                return Err(e);
+            }
+        };
         // Older checkpoints are superseded; then the log it covers can go.
         for (s, path) in checkpoint::list(&dir)? {
             if s < seq {
@@ -277,6 +286,12 @@ impl Engine {
             return Err(e);
         }
         *self.checkpoint_mark.lock() = CheckpointMark { seq, unix_ms: now_ms(), count };
+        self.events.emit(|| crate::events::Event::CheckpointFinished {
+            seq,
+            keys: count,
+            bytes: std::fs::metadata(checkpoint::checkpoint_path(&dir, seq)).map_or(0, |m| m.len()),
+            duration: started.elapsed(),
+        });
         Ok(())
     }
 

@@ -38,6 +38,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
     }
     opts.validate()?;
     failpoint::load_from_env()?;
+    let opened_at = std::time::Instant::now();
     // Durably: a power cut must not take the store's directory away with everything in it.
     crate::fsutil::create_dir_all_durable(dir)
         .map_err(|e| Error::io(format!("creating directory {} (and making its name durable)", dir.display()), e))?;
@@ -63,6 +64,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
             if expires_at != 0 {
                 w.expiries.push(expires_at, 0, key);
             }
+            w.count_ttl(expires_at, true);
             w.live_keys += 1;
             w.key_bytes += key.len() as u64;
             w.value_bytes += value.len() as u64;
@@ -96,7 +98,9 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
 
     // 2. The log after it (segments a crash left half created were never part of it).
     reader::remove_temp_segments(dir)?;
+    let mut records_replayed = 0u64;
     let replayed = reader::replay(dir, mark.seq, false, |seq, payload| {
+        records_replayed += 1;
         let ops = decode_ops(payload).map_err(|reason| Error::corruption(dir, 0, reason))?;
         for op in &ops {
             engine.apply(&mut w, op, seq, seq, &guard);
@@ -112,6 +116,8 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
     let last = replayed.last_seq.max(mark.seq);
     w.next_seq = last + 1;
     engine.torn_records = replayed.torn;
+    // Growth during the load is part of opening, not an event of its own.
+    w.hash.grown = None;
     crate::readers::publish(&engine.visible, last);
     engine.synced.store(last, Ordering::SeqCst);
 
@@ -134,6 +140,12 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
     *engine.writer.get_mut() = w;
     *engine.checkpoint_mark.get_mut() = mark;
     *engine.dir_lock.get_mut() = Some(lock);
+    engine.recovered = Some(crate::events::Event::Recovered {
+        checkpoint_keys: mark.count,
+        records_replayed,
+        torn_records: engine.torn_records,
+        duration: opened_at.elapsed(),
+    });
     drop(guard);
     let engine = Arc::new(engine);
     let bg = Background::start(&engine)?;

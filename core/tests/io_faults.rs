@@ -549,3 +549,56 @@ fn a_checkpoint_goes_ahead_when_the_disk_has_no_room_for_a_new_segment() {
     assert_eq!(report.checkpoint_seq, Some(after.last_checkpoint_seq));
     reopen_and_check(dir.path(), o, &model, "checkpoint without rotation").close().unwrap();
 }
+
+/// Keeps the events a store sends (`Db::set_event_listener`).
+#[derive(Default)]
+struct Events(Mutex<Vec<scalodb::Event>>);
+
+impl scalodb::EventListener for Events {
+    fn on_event(&self, event: &scalodb::Event) {
+        self.0.lock().unwrap().push(event.clone());
+    }
+}
+
+impl Events {
+    /// Waits (bounded: delivery is on the store's own thread) for an event `pick` accepts.
+    fn wait_for(&self, what: &str, pick: impl Fn(&scalodb::Event) -> bool) -> scalodb::Event {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(e) = self.0.lock().unwrap().iter().find(|e| pick(e)) {
+                return e.clone();
+            }
+            assert!(Instant::now() < deadline, "no {what} event in {:?}", self.0.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+#[test]
+fn a_failed_fsync_and_a_failed_checkpoint_are_reported_to_the_event_listener() {
+    use scalodb::Event;
+    let _s = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open_with(dir.path(), opts(SyncMode::Always)).unwrap();
+    let events = std::sync::Arc::new(Events::default());
+    db.set_event_listener(Some(events.clone())).unwrap();
+    db.put("a", "1").unwrap();
+    failpoint::set("checkpoint.create", EIO);
+    assert!(db.checkpoint().is_err());
+    failpoint::clear();
+    match events.wait_for("checkpoint failure", |e| matches!(e, Event::CheckpointFailed { .. })) {
+        Event::CheckpointFailed { error } => assert!(error.contains("nothing is lost"), "{error}"),
+        _ => unreachable!(),
+    }
+    failpoint::set_nth("wal.sync", EIO, 1);
+    assert!(db.put("b", "2").is_err());
+    match events.wait_for("read-only", |e| matches!(e, Event::ReadOnly { .. })) {
+        Event::ReadOnly { reason } => assert!(reason.contains("reopen"), "{reason}"),
+        _ => unreachable!(),
+    }
+    // Reported once, however many writes are refused after it.
+    assert!(db.put("c", "3").is_err());
+    std::thread::sleep(Duration::from_millis(50));
+    let n = events.0.lock().unwrap().iter().filter(|e| matches!(e, Event::ReadOnly { .. })).count();
+    assert_eq!(n, 1);
+}

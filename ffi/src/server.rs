@@ -124,6 +124,36 @@ pub unsafe extern "C" fn scalodb_server_options_set_password(
     }
 }
 
+/// Also serve Prometheus metrics at `http://ADDR/metrics` (`ADDR` as `host:port`, a NUL-terminated
+/// UTF-8 string; port 0 picks a free port, read back with `scalodb_server_metrics_addr`); NULL
+/// removes it (the default: no metrics endpoint).
+///
+/// Errors: SCALODB_INVALID_ARGUMENT if `options` is null or `addr` is not UTF-8.
+/// Ownership: `addr` is copied. Threads: one thread at a time per options object.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_server_options_set_metrics_addr(
+    options: *mut scalodb_server_options,
+    addr: *const c_char,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: the contract of this function is the contract of `set`; `addr` is null or
+    // NUL-terminated.
+    unsafe {
+        set(options, err, |c| {
+            c.metrics_addr = match addr.is_null() {
+                true => None,
+                false => Some(
+                    std::ffi::CStr::from_ptr(addr)
+                        .to_str()
+                        .map_err(|_| Failure::invalid("metrics addr is not valid UTF-8"))?
+                        .to_owned(),
+                ),
+            };
+            Ok(())
+        })
+    }
+}
+
 /// With no password set, refuse clients that do not come from a loopback address (true, the
 /// default), as Redis's protected mode does.
 ///
@@ -244,6 +274,35 @@ pub unsafe extern "C" fn scalodb_server_local_addr(
         unsafe {
             write_opt(addr, text.cast::<c_char>());
             write_opt(port, local.port());
+        }
+        Ok(SCALODB_OK)
+    })
+}
+
+/// The address the metrics endpoint listens on, as `scalodb_server_local_addr` gives the server's:
+/// `*addr` gets NULL and `*port` 0 when the server was started without a metrics address. Either
+/// output may be null to skip it.
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `server`).
+/// Ownership: the caller frees `*addr` with `scalodb_free`. Threads: any thread.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_server_metrics_addr(
+    server: *const scalodb_server,
+    addr: *mut *mut c_char,
+    port: *mut u16,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    guard(err, || {
+        // SAFETY: `server` is null or a live handle per the contract.
+        let metrics = unsafe { handle(server, "server") }?.handle.metrics_addr();
+        let text = match (&metrics, addr.is_null()) {
+            (Some(m), false) => to_c_buffer(m.to_string().as_bytes())?,
+            _ => std::ptr::null_mut(),
+        };
+        // SAFETY: each output is null (skipped) or writable per the contract.
+        unsafe {
+            write_opt(addr, text.cast::<c_char>());
+            write_opt(port, metrics.map_or(0, |m| m.port()));
         }
         Ok(SCALODB_OK)
     })

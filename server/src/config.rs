@@ -71,6 +71,12 @@ pub struct ServerConfig {
     /// Also listen on this Unix socket (default none). Its clients count as local for protected
     /// mode; a stale socket file left by a killed server is replaced, a live one is an error.
     pub unix_socket: Option<std::path::PathBuf>,
+    /// Install a log (level and file, see [`crate::LogConfig`]) for the process when starting
+    /// (default none: the server's `tracing` events go to whatever subscriber the program has).
+    pub log: Option<crate::logging::LogConfig>,
+    /// Also serve Prometheus metrics at `http://HOST:PORT/metrics` (default none). Port 0 picks
+    /// a free port; read it back with `ServerHandle::metrics_addr`.
+    pub metrics_addr: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -85,6 +91,8 @@ impl Default for ServerConfig {
             threads: 0,
             cluster_emulated: false,
             unix_socket: None,
+            log: None,
+            metrics_addr: None,
         }
     }
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 
-use super::commands::{args::Args, execute};
+use super::commands::{account, args::Args, execute, lookup_id, CommandSpec};
 use super::resp::{Out, ParseLimits, Parser};
 use super::session::{ReplyMode, Session};
 use super::state::{ClientMeta, ServerState};
@@ -31,6 +31,12 @@ const KEEP_CAPACITY: usize = 1024 * 1024;
 const MAX_SET_BATCH: usize = 256;
 /// How long replies may take to drain once the server is stopping.
 const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// The table entry of SET, for the batched plain SETs.
+fn set_spec() -> (usize, &'static CommandSpec) {
+    static SET: std::sync::OnceLock<(usize, &'static CommandSpec)> = std::sync::OnceLock::new();
+    *SET.get_or_init(|| lookup_id(b"set").expect("SET is in the command table"))
+}
 
 /// Serves one client until it disconnects, breaks the protocol, idles too long or the server
 /// stops.
@@ -62,6 +68,7 @@ pub async fn serve<S>(
     let mut conn = Conn { stream, state: state.clone(), shutdown, session: Session::new(meta, authenticated) };
     // An I/O error or timeout only ends this connection; there is nobody to report it to.
     let _ = conn.run().await;
+    conn.session.pending.flush(&state.cmdstats);
     state.clients.lock().remove(&id);
     state.connected.fetch_sub(1, Ordering::AcqRel);
 }
@@ -131,6 +138,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                     Ok(None) => break,
                     Err(e) => {
                         self.commit_sets(&buf, &mut sets, &mut out);
+                        tracing::debug!("closing client {} after a protocol error: {}", self.session.meta.addr, e.0);
                         out.error(&e.0);
                         return self.flush(&mut out, idle).await;
                     }
@@ -138,6 +146,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             }
             self.commit_sets(&buf, &mut sets, &mut out);
             ServerState::add(&state.total_commands, commands);
+            self.session.pending.flush(&state.cmdstats);
             self.flush(&mut out, idle).await?;
             if *self.shutdown.borrow() {
                 // Every complete request received has run and been answered.
@@ -165,6 +174,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             if n == 0 {
                 return Ok(());
             }
+            ServerState::add(&state.net_input_bytes, n as u64);
             let ms = self.session.meta.created.elapsed().as_millis() as u64;
             self.session.meta.last_active_ms.store(ms, Ordering::Relaxed);
         }
@@ -204,7 +214,30 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             return;
         }
         let pairs: Vec<(&[u8], &[u8])> = sets.iter().map(|s| (&buf[s[1].0..s[1].1], &buf[s[2].0..s[2].1])).collect();
+        let started = std::time::Instant::now();
         if self.state.db.put_many(&pairs).is_ok() {
+            let took = started.elapsed();
+            // The batch is timed as one; each SET is accounted its share. Only a slow log that
+            // wants them costs per-SET work.
+            let set = set_spec();
+            let n = sets.len() as u64;
+            if self.state.slowlog.wants((took / n as u32).as_micros() as u64)
+                || self.state.latency.wants(took.as_millis() as u64)
+            {
+                for s in sets.iter() {
+                    account(
+                        &self.state,
+                        &mut self.session,
+                        set,
+                        Args::Spans { buf, spans: s },
+                        1,
+                        took / n as u32,
+                        true,
+                    );
+                }
+            } else {
+                account(&self.state, &mut self.session, set, Args::Spans { buf, spans: &sets[0] }, n, took, true);
+            }
             for _ in 0..sets.len() {
                 out.ok();
             }
@@ -239,6 +272,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             if n == 0 {
                 return Err(io::ErrorKind::WriteZero.into());
             }
+            ServerState::add(&self.state.net_output_bytes, n as u64);
             pos += n;
         }
         out.buf.clear();

@@ -27,11 +27,14 @@ pub struct Server;
 /// A running server. `Send + Sync`; dropping it stops the server like [`ServerHandle::stop`].
 pub struct ServerHandle {
     local_addr: SocketAddr,
+    metrics_addr: Option<SocketAddr>,
     shutdown: Arc<watch::Sender<bool>>,
     runtime: Mutex<Option<Runtime>>,
     /// Set when the accept loop and every connection have ended.
     finished: Arc<(Mutex<bool>, Condvar)>,
     db: Db,
+    /// The server's engine listener is on `db` (removed when the server stops).
+    listener_installed: bool,
 }
 
 fn io_err(context: &str, e: std::io::Error) -> Error {
@@ -59,6 +62,9 @@ impl Server {
         if config.max_conns == 0 {
             return Err(Error::InvalidArgument("max_conns must be at least 1".into()));
         }
+        if let Some(log) = &config.log {
+            crate::logging::init(log)?;
+        }
         // Serving a closed store would answer every command with an error: refuse to start. Taking
         // a snapshot is the cheapest call that fails with `Error::Closed` on a closed store and
         // changes nothing on an open one.
@@ -77,19 +83,56 @@ impl Server {
             .enable_all()
             .build()
             .map_err(|e| io_err("starting the server runtime", e))?;
-        let (listener, unix) = {
+        let metrics = match &config.metrics_addr {
+            Some(addr) => {
+                let l = std::net::TcpListener::bind(addr)
+                    .map_err(|e| io_err(&format!("binding the metrics endpoint to {addr}"), e))?;
+                l.set_nonblocking(true).map_err(|e| io_err("configuring the metrics socket", e))?;
+                Some(l)
+            }
+            None => None,
+        };
+        let metrics_addr = metrics.as_ref().and_then(|l| l.local_addr().ok());
+        let (listener, unix, metrics) = {
             let _guard = runtime.enter();
             let tcp = TcpListener::from_std(listener).map_err(|e| io_err("registering the listening socket", e))?;
             let unix = match &config.unix_socket {
                 Some(path) => Some(bind_unix(path)?),
                 None => None,
             };
-            (tcp, unix)
+            let metrics = match metrics {
+                Some(l) => Some(TcpListener::from_std(l).map_err(|e| io_err("registering the metrics socket", e))?),
+                None => None,
+            };
+            (tcp, unix, metrics)
         };
         let unix_path = config.unix_socket.clone();
         let (shutdown, shutdown_rx) = watch::channel(false);
         let finished = Arc::new((Mutex::new(false), Condvar::new()));
         let state = Arc::new(ServerState::new(db.clone(), config, local_addr));
+        let listener_installed = db
+            .set_event_listener(Some(Arc::new(crate::logging::EngineLog {
+                latency: state.latency.clone(),
+                counters: state.engine.clone(),
+            })))
+            .is_ok();
+        startup_line(&db, local_addr, metrics_addr);
+        if let Some(m) = metrics {
+            runtime.spawn(crate::metrics::serve(m, state.clone(), shutdown_rx.clone()));
+        }
+        {
+            // The clock of `instantaneous_ops_per_sec`.
+            let (state, mut stop) = (state.clone(), shutdown_rx.clone());
+            runtime.spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_millis(100));
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => state.sample_ops(),
+                        _ = stop.changed() => return,
+                    }
+                }
+            });
+        }
         let done = finished.clone();
         runtime.spawn(async move {
             accept_loop(listener, unix, state, shutdown_rx).await;
@@ -101,8 +144,33 @@ impl Server {
             *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
             cv.notify_all();
         });
-        Ok(ServerHandle { local_addr, shutdown: Arc::new(shutdown), runtime: Mutex::new(Some(runtime)), finished, db })
+        Ok(ServerHandle {
+            local_addr,
+            metrics_addr,
+            shutdown: Arc::new(shutdown),
+            runtime: Mutex::new(Some(runtime)),
+            finished,
+            db,
+            listener_installed,
+        })
     }
+}
+
+/// The first line of the log: what runs, where, on what data, how durably.
+fn startup_line(db: &Db, addr: SocketAddr, metrics: Option<SocketAddr>) {
+    let opts = db.options();
+    let dir = db.path().map_or("(in memory)".to_string(), |p| p.display().to_string());
+    let sync = match opts.sync {
+        _ if !opts.wal => "none (in memory)".to_string(),
+        scalodb::SyncMode::Always => "always".to_string(),
+        scalodb::SyncMode::Interval(d) => format!("interval ({} ms)", d.as_millis()),
+        scalodb::SyncMode::Never => "never".to_string(),
+    };
+    let metrics = metrics.map_or(String::new(), |m| format!(", metrics on http://{m}/metrics"));
+    tracing::info!(
+        "ScaloDB {} serving the Redis protocol on {addr}: data directory {dir}, sync mode {sync}{metrics}",
+        env!("CARGO_PKG_VERSION")
+    );
 }
 
 /// Accepts clients until told to stop, then waits for every connection to end.
@@ -198,6 +266,14 @@ fn admit<S>(
         None
     };
     if let Some(msg) = refusal {
+        if msg == MAX_CLIENTS {
+            tracing::info!(
+                "refused client {peer}: max number of clients reached ({})",
+                state.max_conns.load(Ordering::Relaxed)
+            );
+        } else {
+            tracing::info!("refused client {peer}: protected mode admits only local clients");
+        }
         state.rejected_connections.fetch_add(1, Ordering::Relaxed);
         tokio::spawn(async move {
             let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(msg)).await;
@@ -217,6 +293,11 @@ impl ServerHandle {
         self.local_addr
     }
 
+    /// The address `/metrics` is served on, if `ServerConfig::metrics_addr` was set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
+    }
+
     /// Stops gracefully: stops accepting, lets every connection finish the commands it has
     /// received and write their replies, closes the connections, then syncs the database to
     /// disk. The database itself stays open (the caller owns it). Calling it again does nothing.
@@ -231,6 +312,11 @@ impl ServerHandle {
             } else {
                 rt.shutdown_timeout(Duration::from_secs(5));
             }
+            if self.listener_installed {
+                // The store may outlive the server: its events are no longer the server's.
+                let _ = self.db.set_event_listener(None);
+            }
+            tracing::info!("server on {} stopped", self.local_addr);
             match self.db.sync() {
                 Err(Error::Closed) | Ok(()) => {}
                 Err(e) => return Err(e),

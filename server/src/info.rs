@@ -8,8 +8,21 @@ use scalodb::Result;
 
 use super::state::ServerState;
 
-const SECTIONS: [&str; 8] =
-    ["server", "clients", "memory", "persistence", "stats", "replication", "cluster", "keyspace"];
+const SECTIONS: [&str; 10] = [
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "commandstats",
+    "latencystats",
+    "cluster",
+    "keyspace",
+];
+
+/// Sections INFO with no argument (or `default`) leaves out, as Redis does.
+const NOT_DEFAULT: [&str; 2] = ["commandstats", "latencystats"];
 
 fn human(bytes: u64) -> String {
     match bytes {
@@ -20,14 +33,16 @@ fn human(bytes: u64) -> String {
     }
 }
 
-/// The INFO text for the requested sections (`all`, `default`, `everything` or none: every
-/// section).
+/// The INFO text for the requested sections (none or `default`: all but commandstats and
+/// latencystats; `all` or `everything`: every section).
 pub fn render(state: &ServerState, wanted: &[String]) -> Result<String> {
-    let all = wanted.is_empty() || wanted.iter().any(|w| matches!(w.as_str(), "all" | "default" | "everything"));
+    let all = wanted.iter().any(|w| matches!(w.as_str(), "all" | "everything"));
+    let default = wanted.is_empty() || wanted.iter().any(|w| w == "default");
     let st = state.db.stats()?;
     let mut s = String::new();
     for section in SECTIONS {
-        if !all && !wanted.iter().any(|w| w == section) {
+        let picked = all || (default && !NOT_DEFAULT.contains(&section)) || wanted.iter().any(|w| w == section);
+        if !picked {
             continue;
         }
         if !s.is_empty() {
@@ -73,28 +88,56 @@ pub fn render(state: &ServerState, wanted: &[String]) -> Result<String> {
             }
             "persistence" => {
                 let durable = state.db.path().is_some();
+                // A checkpoint is our RDB save, the log our AOF: Redis's names where they fit.
+                let e = &state.engine;
                 let _ = write!(
                     s,
-                    "# Persistence\r\nloading:0\r\naof_enabled:{}\r\n\
+                    "# Persistence\r\nloading:0\r\nrdb_changes_since_last_save:{}\r\n\
+                     rdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\n\
+                     rdb_last_bgsave_time_sec:{}\r\nrdb_saves:{}\r\nrdb_last_cow_size:0\r\n\
+                     aof_enabled:{}\r\naof_rewrite_in_progress:0\r\naof_last_write_status:{}\r\n\
+                     aof_current_size:{}\r\n\
                      wal_bytes:{}\r\nwal_segments:{}\r\nlast_checkpoint_seq:{}\r\n\
-                     last_checkpoint_unix_ms:{}\r\nfsyncs:{}\r\n",
+                     last_checkpoint_unix_ms:{}\r\nlast_checkpoint_keys:{}\r\nlast_checkpoint_bytes:{}\r\n\
+                     checkpoint_failures:{}\r\nfsyncs:{}\r\nslow_fsyncs:{}\r\nlog_rotations:{}\r\n",
+                    st.sequence.saturating_sub(st.last_checkpoint_seq),
+                    st.last_checkpoint_unix_ms / 1000,
+                    if e.checkpoint_failures.load(Ordering::Relaxed) > 0 { "err" } else { "ok" },
+                    e.last_checkpoint_micros.load(Ordering::Relaxed) / 1_000_000,
+                    e.checkpoints.load(Ordering::Relaxed),
                     durable as u8,
+                    if e.read_only.load(Ordering::Relaxed) { "err" } else { "ok" },
+                    st.wal_bytes,
                     st.wal_bytes,
                     st.wal_segments,
                     st.last_checkpoint_seq,
                     st.last_checkpoint_unix_ms,
+                    st.last_checkpoint_keys,
+                    e.last_checkpoint_bytes.load(Ordering::Relaxed),
+                    e.checkpoint_failures.load(Ordering::Relaxed),
                     st.fsyncs,
+                    e.slow_fsyncs.load(Ordering::Relaxed),
+                    e.rotations.load(Ordering::Relaxed),
                 );
             }
             "stats" => {
+                let c = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+                let errors: u64 = state.cmdstats.used().map(|(_, s)| c(&s.failed) + c(&s.rejected)).sum();
                 let _ = write!(
                     s,
                     "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
+                     instantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\n\
+                     keyspace_hits:{}\r\nkeyspace_misses:{}\r\ntotal_error_replies:{errors}\r\n\
                      rejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\n\
                      total_transactions:{}\r\ntransaction_conflicts:{}\r\n",
-                    state.total_connections.load(Ordering::Relaxed),
-                    state.total_commands.load(Ordering::Relaxed),
-                    state.rejected_connections.load(Ordering::Relaxed),
+                    c(&state.total_connections),
+                    c(&state.total_commands),
+                    state.ops_per_sec(),
+                    c(&state.net_input_bytes),
+                    c(&state.net_output_bytes),
+                    c(&state.keyspace_hits),
+                    c(&state.keyspace_misses),
+                    c(&state.rejected_connections),
                     st.expired_keys,
                     st.evictions,
                     st.transactions,
@@ -102,15 +145,45 @@ pub fn render(state: &ServerState, wanted: &[String]) -> Result<String> {
                 );
             }
             "replication" => s.push_str("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n"),
+            "commandstats" => {
+                s.push_str("# Commandstats\r\n");
+                for (name, cs) in state.cmdstats.used() {
+                    let c = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+                    let (calls, usec) = (c(&cs.calls), c(&cs.nanos) / 1000);
+                    let per_call = if calls == 0 { 0.0 } else { c(&cs.nanos) as f64 / 1000.0 / calls as f64 };
+                    let _ = write!(
+                        s,
+                        "cmdstat_{name}:calls={calls},usec={usec},usec_per_call={per_call:.2},rejected_calls={},\
+                         failed_calls={}\r\n",
+                        c(&cs.rejected),
+                        c(&cs.failed),
+                    );
+                }
+            }
+            "latencystats" => {
+                s.push_str("# Latencystats\r\n");
+                for (name, cs) in state.cmdstats.used() {
+                    let h = cs.histogram();
+                    if h.iter().all(|&n| n == 0) {
+                        continue;
+                    }
+                    let _ = write!(
+                        s,
+                        "latency_percentiles_usec_{name}:p50={:.3},p99={:.3},p99.9={:.3}\r\n",
+                        cs.percentile_us(&h, 0.5),
+                        cs.percentile_us(&h, 0.99),
+                        cs.percentile_us(&h, 0.999),
+                    );
+                }
+            }
             "cluster" => {
                 let _ = write!(s, "# Cluster\r\ncluster_enabled:{}\r\n", state.config.cluster_emulated as u8);
             }
             _ => {
                 s.push_str("# Keyspace\r\n");
                 if st.keys > 0 {
-                    // The engine does not count keys with an expiry, so `expires` is not reported
-                    // as a number it cannot vouch for.
-                    let _ = write!(s, "db0:keys={},expires=0,avg_ttl=0\r\n", st.keys);
+                    let (expires, avg_ttl) = state.db.ttl_summary()?;
+                    let _ = write!(s, "db0:keys={},expires={expires},avg_ttl={avg_ttl}\r\n", st.keys);
                 }
             }
         }

@@ -17,8 +17,10 @@
 //! Layout: `resp` (wire format), `conn` (one connection), `commands/` (one file per command
 //! family, each declaring its commands beside their handlers), `glob` (patterns), `info`,
 //! `config`, `state` (shared by connections), `session` (per connection), `handle` (start and
-//! stop).
+//! stop); for operators: `logging` (the log and the engine's events), `cmdstats` (per-command
+//! counters and histograms), `slowlog`, `latency` and `metrics` (Prometheus `/metrics`).
 
+mod cmdstats;
 mod commands;
 mod config;
 mod conn;
@@ -28,9 +30,14 @@ pub mod fuzzing;
 mod glob;
 mod handle;
 mod info;
+mod latency;
+mod logging;
+mod metrics;
 mod resp;
 mod session;
+mod slowlog;
 mod state;
 
 pub use config::{Limits, ServerConfig};
 pub use handle::{Server, ServerHandle};
+pub use logging::{LogConfig, LogLevel};

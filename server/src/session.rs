@@ -28,6 +28,8 @@ pub struct Session {
     /// Close after the replies so far are written (QUIT).
     pub quit: bool,
     pub reply: ReplyMode,
+    /// This connection's command accounting not yet added to the shared counters.
+    pub pending: crate::cmdstats::Pending,
 }
 
 impl Session {
@@ -40,6 +42,7 @@ impl Session {
             watch: None,
             quit: false,
             reply: ReplyMode::On,
+            pending: Default::default(),
         }
     }
 }

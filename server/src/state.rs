@@ -10,7 +10,11 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use scalodb::Db;
 
+use super::cmdstats::CmdStats;
 use super::config::ServerConfig;
+use super::latency::Latency;
+use super::logging::EngineCounters;
+use super::slowlog::SlowLog;
 
 /// SCAN cursors remembered at once; the oldest is forgotten first.
 const MAX_CURSORS: usize = 16 * 1024;
@@ -82,6 +86,19 @@ pub struct ServerState {
     pub rejected_connections: AtomicU64,
     pub total_commands: AtomicU64,
     pub cursors: Mutex<Cursors>,
+    /// Per-command calls, time and latency histograms.
+    pub cmdstats: CmdStats,
+    pub slowlog: SlowLog,
+    pub latency: Arc<Latency>,
+    /// What the store's events added up to (checkpoints, slow fsyncs...).
+    pub engine: Arc<EngineCounters>,
+    pub keyspace_hits: AtomicU64,
+    pub keyspace_misses: AtomicU64,
+    pub net_input_bytes: AtomicU64,
+    pub net_output_bytes: AtomicU64,
+    /// `total_commands` sampled every 100 ms by the server's clock task, for
+    /// `instantaneous_ops_per_sec` (the last 16 samples, as Redis averages them).
+    pub ops_samples: Mutex<VecDeque<(Instant, u64)>>,
 }
 
 impl ServerState {
@@ -99,6 +116,15 @@ impl ServerState {
             rejected_connections: AtomicU64::new(0),
             total_commands: AtomicU64::new(0),
             cursors: Mutex::new(Cursors::default()),
+            cmdstats: CmdStats::default(),
+            slowlog: SlowLog::default(),
+            latency: Arc::new(Latency::default()),
+            engine: Arc::new(EngineCounters::default()),
+            keyspace_hits: AtomicU64::new(0),
+            keyspace_misses: AtomicU64::new(0),
+            net_input_bytes: AtomicU64::new(0),
+            net_output_bytes: AtomicU64::new(0),
+            ops_samples: Mutex::new(VecDeque::new()),
             config,
         }
     }
@@ -110,6 +136,33 @@ impl ServerState {
             s if self.config.idle_timeout.is_some_and(|d| d.as_secs().max(1) == s) => self.config.idle_timeout,
             s => Some(Duration::from_secs(s)),
         }
+    }
+
+    /// Takes a sample of the command counter (every 100 ms).
+    pub fn sample_ops(&self) {
+        let mut s = self.ops_samples.lock();
+        s.push_back((Instant::now(), self.total_commands.load(Ordering::Relaxed)));
+        if s.len() > 17 {
+            s.pop_front();
+        }
+    }
+
+    /// Commands per second over the last samples.
+    pub fn ops_per_sec(&self) -> u64 {
+        let s = self.ops_samples.lock();
+        match (s.front(), s.back()) {
+            (Some(a), Some(b)) if b.0 > a.0 => {
+                (b.1.saturating_sub(a.1) as f64 / b.0.duration_since(a.0).as_secs_f64()).round() as u64
+            }
+            _ => 0,
+        }
+    }
+
+    /// Counts a key lookup of a read command.
+    #[inline]
+    pub fn lookup(&self, hit: bool) {
+        let c = if hit { &self.keyspace_hits } else { &self.keyspace_misses };
+        c.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn add(counter: &AtomicU64, n: u64) {

@@ -29,6 +29,9 @@ pub struct ServeOptions {
     pub idle_timeout_ms: Option<f64>,
     /// Worker threads of the server (default 0: one per core).
     pub threads: Option<u32>,
+    /// Also serve Prometheus metrics at `http://HOST:PORT/metrics` (default: none); port 0 picks
+    /// a free port, which `server.metricsAddress` then tells.
+    pub metrics_addr: Option<String>,
 }
 
 /// `server.stop()`: a graceful stop, off the main thread.
@@ -96,6 +99,7 @@ impl Server {
             protected_mode: options.protected_mode.unwrap_or(defaults.protected_mode),
             idle_timeout,
             threads: options.threads.map_or(defaults.threads, |n| n as usize),
+            metrics_addr: options.metrics_addr,
             ..defaults
         };
         // Binding and starting the runtime take well under a millisecond: no need to leave the
@@ -117,6 +121,13 @@ impl Server {
     #[napi(getter)]
     pub fn port(&self) -> u32 {
         u32::from(self.handle.local_addr().port())
+    }
+
+    /// Where Prometheus metrics are served (`host:port`, `GET /metrics`), or null without
+    /// `metricsAddr`.
+    #[napi(getter)]
+    pub fn metrics_address(&self) -> Option<String> {
+        self.handle.metrics_addr().map(|a| a.to_string())
     }
 
     /// Stops gracefully: no new connections, every connection finishes the commands it sent and

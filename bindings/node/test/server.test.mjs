@@ -138,3 +138,22 @@ test('bad options and a busy port fail with codes', async () => {
   await server.stop();
   db.close();
 });
+
+test('db.serve({ metricsAddr }) answers Prometheus scrapes at /metrics', async () => {
+  const db = open(tempDir());
+  db.put('a', '1');
+  const server = db.serve({ addr: '127.0.0.1:0', metricsAddr: '127.0.0.1:0' });
+  try {
+    const addr = server.metricsAddress;
+    assert.ok(addr && !addr.endsWith(':0'), `metricsAddress ${addr}`);
+    const resp = await fetch(`http://${addr}/metrics`);
+    assert.equal(resp.status, 200);
+    assert.match(await resp.text(), /^redis_db_keys\{db="db0"\} 1$/m);
+  } finally {
+    await server.stop();
+  }
+  const plain = db.serve({ addr: '127.0.0.1:0' });
+  assert.equal(plain.metricsAddress, null);
+  await plain.stop();
+  db.close();
+});

@@ -351,7 +351,9 @@ impl NativeDb {
 
     /// Serves this store over the Redis protocol on `addr` (port 0 picks a free port) and returns
     /// at once with a `Server` handle; `stop()` it (or use it as a context manager).
-    #[pyo3(signature = (addr = "127.0.0.1:6379".to_string(), *, max_conns = 1000, password = None, protected_mode = true, idle_timeout = None))]
+    /// `metrics_addr` (`host:port`) also serves Prometheus metrics at `/metrics`.
+    #[pyo3(signature = (addr = "127.0.0.1:6379".to_string(), *, max_conns = 1000, password = None, protected_mode = true, idle_timeout = None, metrics_addr = None))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per server option.
     fn serve(
         &self,
         py: Python<'_>,
@@ -360,8 +362,10 @@ impl NativeDb {
         password: Option<String>,
         protected_mode: bool,
         idle_timeout: Option<f64>,
+        metrics_addr: Option<String>,
     ) -> PyResult<PyServer> {
-        crate::server::start(py, self.db.clone(), addr, max_conns, password, protected_mode, idle_timeout)
+        let args = crate::server::ServeArgs { addr, max_conns, password, protected_mode, idle_timeout, metrics_addr };
+        crate::server::start(py, self.db.clone(), args)
     }
 
     /// Writes a checkpoint now and removes the log it covers (a no-op in memory).

@@ -15,23 +15,34 @@ pub(crate) struct PyServer {
     handle: ServerHandle,
 }
 
+/// The keyword arguments of `NativeDB.serve`.
+pub(crate) struct ServeArgs {
+    pub addr: String,
+    pub max_conns: usize,
+    pub password: Option<String>,
+    pub protected_mode: bool,
+    pub idle_timeout: Option<f64>,
+    pub metrics_addr: Option<String>,
+}
+
 /// Starts a server for `db`; see `NativeDB.serve`.
-pub(crate) fn start(
-    py: Python<'_>,
-    db: Db,
-    addr: String,
-    max_conns: usize,
-    password: Option<String>,
-    protected_mode: bool,
-    idle_timeout: Option<f64>,
-) -> PyResult<PyServer> {
+pub(crate) fn start(py: Python<'_>, db: Db, args: ServeArgs) -> PyResult<PyServer> {
+    let ServeArgs { addr, max_conns, password, protected_mode, idle_timeout, metrics_addr } = args;
     let idle_timeout = match idle_timeout {
         Some(s) if !(s.is_finite() && s > 0.0) => {
             return Err(pyo3::exceptions::PyValueError::new_err("idle_timeout must be a positive number of seconds"))
         }
         other => other.map(Duration::from_secs_f64),
     };
-    let config = ServerConfig { addr, max_conns, password, protected_mode, idle_timeout, ..ServerConfig::default() };
+    let config = ServerConfig {
+        addr,
+        max_conns,
+        password,
+        protected_mode,
+        idle_timeout,
+        metrics_addr,
+        ..ServerConfig::default()
+    };
     let handle = py.detach(|| Server::start(db, config)).map_err(err(py))?;
     Ok(PyServer { handle })
 }
@@ -48,6 +59,13 @@ impl PyServer {
     #[getter]
     fn port(&self) -> u16 {
         self.handle.local_addr().port()
+    }
+
+    /// Where Prometheus metrics are served (`host:port`, `GET /metrics`), or None when `serve`
+    /// was not given a `metrics_addr`.
+    #[getter]
+    fn metrics_address(&self) -> Option<String> {
+        self.handle.metrics_addr().map(|a| a.to_string())
     }
 
     /// Stops gracefully: no new connections, commands in flight finish, connections close.

@@ -54,3 +54,19 @@ def test_a_busy_address_is_an_error() -> None:
     with scalodb.open() as db:
         with pytest.raises(ValueError):
             db.serve("127.0.0.1:0", idle_timeout=-1)
+
+
+def test_serve_with_metrics_addr_answers_prometheus_scrapes() -> None:
+    import urllib.request
+
+    with scalodb.open() as db:
+        db.put("a", b"1")
+        with db.serve("127.0.0.1:0", metrics_addr="127.0.0.1:0") as server:
+            addr = server.metrics_address
+            assert addr is not None and not addr.endswith(":0")
+            with urllib.request.urlopen(f"http://{addr}/metrics", timeout=10) as resp:
+                body = resp.read().decode()
+            assert resp.status == 200
+            assert 'redis_db_keys{db="db0"} 1\n' in body
+        with db.serve("127.0.0.1:0") as plain:
+            assert plain.metrics_address is None

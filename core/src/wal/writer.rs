@@ -31,6 +31,9 @@ pub(crate) struct Wal {
     /// After a failed fsync the kernel may have dropped the dirty pages (and a later fsync may
     /// succeed without writing them), so the caller must stop writing until the store is reopened.
     broken: bool,
+    /// Set by a rotation: (id of the new segment, time the writer waited for it), taken by the
+    /// commit path to report `Event::LogRotated` once.
+    pub(crate) rotated: Option<(u64, std::time::Duration)>,
 }
 
 /// The error of a failed fsync on the log path: the store turns read-only.
@@ -59,7 +62,7 @@ impl Wal {
     /// Continues an existing log: `current` is the reopened last segment.
     pub(crate) fn resume(dir: &Path, current: Segment, closed: Vec<ClosedSegment>, segment_size: usize) -> Wal {
         let ahead = Ahead::new(dir.to_path_buf(), current.id + 1, round_up_page(segment_size));
-        Wal { segment_size, current, ahead, closed: closed.into(), broken: false }
+        Wal { segment_size, current, ahead, closed: closed.into(), broken: false, rotated: None }
     }
 
     /// What the `scalodb-log` thread works on.
@@ -93,6 +96,7 @@ impl Wal {
     }
 
     fn rotate(&mut self, next_seq: u64, need: usize) -> Result<()> {
+        let started = std::time::Instant::now();
         let cap = round_up_page(self.segment_size.max(SEGMENT_HEADER + need));
         // A failure (a full disk) leaves the log as it was: the next append tries again; a failed
         // fsync (of the segment the previous rotation closed, or of the directory) is final.
@@ -110,6 +114,7 @@ impl Wal {
             bytes: old.used() as u64,
         });
         self.ahead.rotated(self.current.id, old);
+        self.rotated = Some((self.current.id, started.elapsed()));
         Ok(())
     }
 

@@ -39,6 +39,7 @@ fn config_params(state: &ServerState) -> Vec<(&'static str, String)> {
         ("appendonly", yes_no(state.db.path().is_some())),
         ("bind", state.local_addr.ip().to_string()),
         ("databases", "1".into()),
+        ("latency-monitor-threshold", state.latency.threshold_ms.load(Ordering::Relaxed).to_string()),
         ("maxclients", state.max_conns.load(Ordering::Relaxed).to_string()),
         ("maxmemory", "0".into()),
         ("maxmemory-policy", "noeviction".into()),
@@ -46,8 +47,16 @@ fn config_params(state: &ServerState) -> Vec<(&'static str, String)> {
         ("protected-mode", yes_no(state.config.protected_mode)),
         ("proto-max-bulk-len", state.config.limits.max_bulk_len.to_string()),
         ("save", String::new()),
+        ("slowlog-log-slower-than", state.slowlog.slower_than_us.load(Ordering::Relaxed).to_string()),
+        ("slowlog-max-len", state.slowlog.max_len.load(Ordering::Relaxed).to_string()),
         ("timeout", state.idle_timeout_secs.load(Ordering::Relaxed).to_string()),
     ]
+}
+
+fn not_integer(name: &str) -> super::CmdError {
+    reply_err(format!(
+        "ERR CONFIG SET failed (possibly related to argument '{name}') - argument couldn't be parsed into an integer"
+    ))
 }
 
 pub fn config(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
@@ -77,8 +86,24 @@ pub fn config(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
             let mut changes = Vec::new();
             for i in (2..args.len()).step_by(2) {
                 let name = args.lower(i);
-                let n = int_arg(args, i + 1).ok().filter(|&n| n >= 0);
+                let any = int_arg(args, i + 1).ok();
+                let n = any.filter(|&n| n >= 0);
                 match (name.as_str(), n) {
+                    ("slowlog-log-slower-than", _) => match any {
+                        Some(v) => changes.push((2, v as u64)),
+                        None => return Err(not_integer(&name)),
+                    },
+                    ("slowlog-max-len" | "latency-monitor-threshold", _) if any.is_none() => {
+                        return Err(not_integer(&name))
+                    }
+                    ("slowlog-max-len" | "latency-monitor-threshold", None) => {
+                        return Err(reply_err(format!(
+                            "ERR CONFIG SET failed (possibly related to argument '{name}') - argument must be \
+                             between 0 and 9223372036854775807 inclusive"
+                        )))
+                    }
+                    ("slowlog-max-len", Some(n)) => changes.push((3, n as u64)),
+                    ("latency-monitor-threshold", Some(n)) => changes.push((4, n as u64)),
                     ("maxclients", Some(n)) if n >= 1 => changes.push((0, n as u64)),
                     ("timeout", Some(n)) => changes.push((1, n as u64)),
                     ("maxclients" | "timeout", _) => {
@@ -94,18 +119,37 @@ pub fn config(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
                     }
                 }
             }
+            let st = ctx.state;
             for (which, n) in changes {
                 match which {
-                    0 => ctx.state.max_conns.store(n as usize, Ordering::Relaxed),
-                    _ => ctx.state.idle_timeout_secs.store(n, Ordering::Relaxed),
+                    0 => st.max_conns.store(n as usize, Ordering::Relaxed),
+                    1 => st.idle_timeout_secs.store(n, Ordering::Relaxed),
+                    2 => st.slowlog.slower_than_us.store(n as i64, Ordering::Relaxed),
+                    3 => st.slowlog.set_max_len(n.min(usize::MAX as u64) as usize),
+                    _ => {
+                        st.latency.threshold_ms.store(n, Ordering::Relaxed);
+                        // The engine reports fsyncs from 100 ms, or from a lower threshold set here.
+                        let ms = if n == 0 { 100 } else { n.min(100) };
+                        st.db.set_slow_fsync_threshold(std::time::Duration::from_millis(ms));
+                    }
                 }
             }
             out.ok();
         }
         "resetstat" => {
-            for c in [&ctx.state.total_commands, &ctx.state.total_connections, &ctx.state.rejected_connections] {
+            let st = ctx.state;
+            for c in [
+                &st.total_commands,
+                &st.total_connections,
+                &st.rejected_connections,
+                &st.keyspace_hits,
+                &st.keyspace_misses,
+                &st.net_input_bytes,
+                &st.net_output_bytes,
+            ] {
                 c.store(0, Ordering::Relaxed);
             }
+            st.cmdstats.reset();
             out.ok();
         }
         _ => {

@@ -272,6 +272,7 @@ pub fn client(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 /// Marks `m` killed and wakes its connection, which closes after answering what it has read.
 fn kill(m: &ClientMeta) {
+    tracing::info!("client id={} addr={} killed by CLIENT KILL", m.id, m.addr);
     m.killed.store(true, Ordering::Release);
     m.kill.notify_one();
 }

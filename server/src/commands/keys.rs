@@ -53,10 +53,13 @@ pub fn del(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 }
 
 pub fn exists(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
+    let state = ctx.state;
     let n = ctx.kv(|kv| {
         let mut n = 0;
         for key in args.iter_from(1) {
-            n += kv.contains(key)? as i64;
+            let hit = kv.contains(key)?;
+            state.lookup(hit);
+            n += hit as i64;
         }
         Ok(n)
     })?;

@@ -9,6 +9,7 @@ mod cluster;
 mod connection;
 mod keys;
 pub mod kv;
+mod monitoring;
 mod multi;
 mod spec;
 mod strings;
@@ -23,7 +24,7 @@ use super::session::Session;
 use super::state::ServerState;
 
 pub use self::spec::{CommandSpec, Flags};
-pub use self::table::lookup;
+pub use self::table::{lookup, lookup_id, COMMANDS};
 
 pub const SYNTAX: &str = "ERR syntax error";
 pub const NOT_INT: &str = "ERR value is not an integer or out of range";
@@ -133,19 +134,53 @@ pub fn int_arg(args: Args<'_>, i: usize) -> Result<i64, CmdError> {
     parse_i64(args.get(i)).ok_or_else(|| reply_err(NOT_INT))
 }
 
-/// Runs `spec` and writes its reply (or its error) to `out`.
-pub fn run(spec: &CommandSpec, ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) {
-    if let Err(e) = (spec.handler)(ctx, args, out) {
-        match e {
-            CmdError::Db(e) => out.error(&engine_error(&e)),
-            CmdError::Msg(m) => out.error(&m),
+/// Runs `spec` and writes its reply (or its error) to `out`. Returns false if it failed.
+pub fn run(spec: &CommandSpec, ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> bool {
+    match (spec.handler)(ctx, args, out) {
+        Ok(()) => true,
+        Err(CmdError::Db(e)) => {
+            out.error(&engine_error(&e));
+            false
         }
+        Err(CmdError::Msg(m)) => {
+            out.error(&m);
+            false
+        }
+    }
+}
+
+/// Accounts for `calls` runs of command `id` (whose entry is `spec`) that took `took` together: the
+/// per-command counters always; the slow log and LATENCY when it was slow enough (each checks
+/// an atomic threshold before anything else).
+pub fn account(
+    state: &ServerState,
+    session: &mut Session,
+    (id, spec): (usize, &CommandSpec),
+    args: Args<'_>,
+    calls: u64,
+    took: std::time::Duration,
+    ok: bool,
+) {
+    if session.pending.note(id, calls, took, !ok) {
+        session.pending.flush(&state.cmdstats);
+    }
+    let each = took / calls.max(1) as u32;
+    let micros = each.as_micros() as u64;
+    // AUTH and HELLO carry passwords: never kept.
+    if state.slowlog.wants(micros) && !spec.has(Flags::NO_AUTH) {
+        let name = session.meta.name.lock().clone();
+        let argv: Vec<&[u8]> = args.iter_from(0).collect();
+        state.slowlog.push(&argv, micros, session.meta.addr.to_string(), name);
+    }
+    let ms = each.as_millis() as u64;
+    if state.latency.wants(ms) {
+        state.latency.record(if spec.has(Flags::FAST) { "fast-command" } else { "command" }, ms);
     }
 }
 
 /// Runs one request from a client: checks, MULTI queueing, then the command.
 pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: &mut Out) {
-    let Some(spec) = lookup(args.get(0)) else {
+    let Some((id, spec)) = lookup_id(args.get(0)) else {
         if session.multi.is_some() {
             session.multi_failed = true;
         }
@@ -153,6 +188,7 @@ pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: 
         return;
     };
     if !session.authenticated && !spec.has(Flags::NO_AUTH) {
+        state.cmdstats.rejected(id);
         out.error(NOAUTH);
         return;
     }
@@ -160,12 +196,14 @@ pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: 
         if session.multi.is_some() {
             session.multi_failed = true;
         }
+        state.cmdstats.rejected(id);
         out.error(&arity_error(spec.name));
         return;
     }
     if let Some(queue) = session.multi.as_mut() {
         if spec.has(Flags::NO_MULTI) {
             session.multi_failed = true;
+            state.cmdstats.rejected(id);
             out.error(&format!("ERR Command not allowed inside a transaction: {}", spec.name.to_uppercase()));
             return;
         }
@@ -180,6 +218,8 @@ pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: 
             return;
         }
     }
+    let started = std::time::Instant::now();
     let mut ctx = Ctx { state, session, tx: None };
-    run(spec, &mut ctx, args, out);
+    let ok = run(spec, &mut ctx, args, out);
+    account(state, session, (id, spec), args, 1, started.elapsed(), ok);
 }

@@ -61,7 +61,9 @@ fn expiry_option(args: Args<'_>, i: usize, cmd: &str) -> Result<Option<u64>, Cmd
 }
 
 pub fn get(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    match ctx.kv(|kv| Ok(kv.get(args.get(1))?))? {
+    let value = ctx.kv(|kv| Ok(kv.get(args.get(1))?))?;
+    ctx.state.lookup(value.is_some());
+    match value {
         Some(v) => out.bulk(&v),
         None => out.null(),
     }
@@ -192,9 +194,12 @@ pub fn getex(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 pub fn mget(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     out.array(args.len() - 1);
+    let state = ctx.state;
     ctx.kv(|kv| {
         for key in args.iter_from(1) {
-            match kv.get(key)? {
+            let value = kv.get(key)?;
+            state.lookup(value.is_some());
+            match value {
                 Some(v) => out.bulk(&v),
                 None => out.null(),
             }

@@ -6,11 +6,18 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::spec::CommandSpec;
-use super::{admin, cluster, connection, keys, multi, strings};
+use super::{admin, cluster, connection, keys, monitoring, multi, strings};
 
 /// The families, in the order COMMAND, COMMAND DOCS and COMMAND LIST list their commands.
-const FAMILIES: [&[CommandSpec]; 6] =
-    [connection::COMMANDS, admin::COMMANDS, cluster::COMMANDS, multi::COMMANDS, strings::COMMANDS, keys::COMMANDS];
+const FAMILIES: [&[CommandSpec]; 7] = [
+    connection::COMMANDS,
+    admin::COMMANDS,
+    monitoring::COMMANDS,
+    cluster::COMMANDS,
+    multi::COMMANDS,
+    strings::COMMANDS,
+    keys::COMMANDS,
+];
 
 const COUNT: usize = {
     let (mut n, mut i) = (0, 0);
@@ -46,8 +53,14 @@ const MAX_NAME: usize = 24;
 
 /// The command named `name` (any case).
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    static INDEX: OnceLock<HashMap<&'static [u8], &'static CommandSpec>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| COMMANDS.iter().map(|&s| (s.name.as_bytes(), s)).collect());
+    lookup_id(name).map(|(_, spec)| spec)
+}
+
+/// The command named `name` (any case) and its position in [`COMMANDS`], which indexes the
+/// per-command counters (`cmdstats.rs`).
+pub fn lookup_id(name: &[u8]) -> Option<(usize, &'static CommandSpec)> {
+    static INDEX: OnceLock<HashMap<&'static [u8], (usize, &'static CommandSpec)>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| COMMANDS.iter().enumerate().map(|(i, &s)| (s.name.as_bytes(), (i, s))).collect());
     let mut lower = [0u8; MAX_NAME];
     if name.len() > lower.len() {
         return None;

@@ -61,6 +61,9 @@ done
 # redis-py.
 SCALODB_PORT=$SCALODB_PORT timeout 300 "$PYTHON" "$HERE/test_redis_py.py" || failures=$((failures + 1))
 
+# Logs, SLOWLOG, LATENCY, INFO and /metrics with promtool and prometheus: a server of its own.
+SCALODB_BIN=$BIN timeout 300 "$PYTHON" "$HERE/test_operations.py" || failures=$((failures + 1))
+
 # Acknowledged writes survive a SIGTERM stop and a restart.
 for i in $(seq 1 200); do echo "SET durable:$i v$i"; done | "${CLI[@]}" >/dev/null
 stop_scalodb

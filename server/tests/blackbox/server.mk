@@ -4,18 +4,23 @@
 SERVER_TESTS_DIR := server/tests/blackbox
 SERVER_VENV := $(SERVER_TESTS_DIR)/.venv
 
-.PHONY: test-server bench-server server-tools server-venv
+.PHONY: test-server bench-server server-tools server-venv ops-tools
 
 # Debian's redis-tools gives redis-cli and redis-benchmark.
 server-tools:
 	@command -v redis-cli >/dev/null && command -v redis-benchmark >/dev/null || { \
 	  apt-get install -y redis-tools || { apt-get update && apt-get install -y redis-tools; }; }
 
+# Debian's prometheus gives prometheus and promtool, for the /metrics tests in test_operations.py.
+ops-tools:
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  apt-get install -y prometheus || { apt-get update && apt-get install -y prometheus; }; }
+
 server-venv:
 	@test -x $(SERVER_VENV)/bin/python || python3 -m venv $(SERVER_VENV)
 	@$(SERVER_VENV)/bin/python -c 'import redis' 2>/dev/null || $(SERVER_VENV)/bin/pip install -q 'redis>=5,<6'
 
-test-server: check-tools server-tools server-venv
+test-server: check-tools server-tools server-venv ops-tools
 	$(CARGO) build --release -p scalodb-cli
 	CARGO="$(CARGO)" PYTHON=$(SERVER_VENV)/bin/python $(SERVER_TESTS_DIR)/run_tests.sh
 	$(SERVER_TESTS_DIR)/memory.sh
