@@ -1377,6 +1377,18 @@ scalodb_status scalodb_server_options_set_password(scalodb_server_options *optio
                                                    scalodb_error **err);
 
 /**
+ * Also serve Prometheus metrics at `http://ADDR/metrics` (`ADDR` as `host:port`, a NUL-terminated
+ * UTF-8 string; port 0 picks a free port, read back with `scalodb_server_metrics_addr`); NULL
+ * removes it (the default: no metrics endpoint).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT if `options` is null or `addr` is not UTF-8.
+ * Ownership: `addr` is copied. Threads: one thread at a time per options object.
+ */
+scalodb_status scalodb_server_options_set_metrics_addr(scalodb_server_options *options,
+                                                       const char *addr,
+                                                       scalodb_error **err);
+
+/**
  * With no password set, refuse clients that do not come from a loopback address (true, the
  * default), as Redis's protected mode does.
  *
@@ -1437,6 +1449,19 @@ scalodb_status scalodb_server_local_addr(const scalodb_server *server,
                                          char **addr,
                                          uint16_t *port,
                                          scalodb_error **err);
+
+/**
+ * The address the metrics endpoint listens on, as `scalodb_server_local_addr` gives the server's:
+ * `*addr` gets NULL and `*port` 0 when the server was started without a metrics address. Either
+ * output may be null to skip it.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `server`).
+ * Ownership: the caller frees `*addr` with `scalodb_free`. Threads: any thread.
+ */
+scalodb_status scalodb_server_metrics_addr(const scalodb_server *server,
+                                           char **addr,
+                                           uint16_t *port,
+                                           scalodb_error **err);
 
 /**
  * Stops the server gracefully: stops accepting, lets every connection finish the commands it
