@@ -127,6 +127,9 @@ enum Command {
         /// Serve Prometheus metrics at http://HOST:PORT/metrics.
         #[arg(long)]
         metrics_addr: Option<String>,
+        /// Who may run DEBUG (DEBUG SLEEP blocks a server thread).
+        #[arg(long, value_enum, default_value = "no")]
+        enable_debug_command: serve::DebugCommand,
     },
     /// Print the shell completion script for SHELL (`make install` installs them).
     #[command(hide = true)]
@@ -278,6 +281,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             loglevel,
             logfile,
             metrics_addr,
+            enable_debug_command,
         } => serve::serve(serve::ServeArgs {
             loglevel,
             logfile,
@@ -290,6 +294,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             protected_mode: !no_protected_mode,
             cluster_mode,
             unix_socket: unixsocket,
+            enable_debug_command,
         })?,
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "scalodb", &mut out);

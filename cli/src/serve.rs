@@ -53,6 +53,18 @@ pub struct ServeArgs {
     pub protected_mode: bool,
     pub cluster_mode: ClusterMode,
     pub unix_socket: Option<PathBuf>,
+    pub enable_debug_command: DebugCommand,
+}
+
+/// Who may run DEBUG (`--enable-debug-command`, Redis 7's option of that name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DebugCommand {
+    /// Nobody (the default): DEBUG SLEEP blocks a server thread.
+    No,
+    /// Clients on a loopback address or the Unix socket.
+    Local,
+    /// Every client.
+    Yes,
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), Error> {
@@ -71,6 +83,11 @@ pub fn serve(args: ServeArgs) -> Result<(), Error> {
         protected_mode: args.protected_mode,
         cluster_emulated: args.cluster_mode == ClusterMode::Emulated,
         unix_socket: args.unix_socket.clone(),
+        enable_debug_command: match args.enable_debug_command {
+            DebugCommand::No => scalodb_server::DebugCommand::No,
+            DebugCommand::Local => scalodb_server::DebugCommand::Local,
+            DebugCommand::Yes => scalodb_server::DebugCommand::Yes,
+        },
         log: Some(LogConfig {
             level: match args.loglevel {
                 LogLevel::Debug => scalodb_server::LogLevel::Debug,

@@ -77,6 +77,21 @@ pub struct ServerConfig {
     /// Also serve Prometheus metrics at `http://HOST:PORT/metrics` (default none). Port 0 picks
     /// a free port; read it back with `ServerHandle::metrics_addr`.
     pub metrics_addr: Option<String>,
+    /// Who may run DEBUG (default nobody), as Redis 7's `enable-debug-command`: DEBUG SLEEP
+    /// blocks a worker thread, which no client should be able to do unless the operator says so.
+    pub enable_debug_command: DebugCommand,
+}
+
+/// Who may run DEBUG.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DebugCommand {
+    /// Nobody.
+    #[default]
+    No,
+    /// Clients on a loopback address or the Unix socket.
+    Local,
+    /// Everybody.
+    Yes,
 }
 
 impl Default for ServerConfig {
@@ -93,6 +108,7 @@ impl Default for ServerConfig {
             unix_socket: None,
             log: None,
             metrics_addr: None,
+            enable_debug_command: DebugCommand::No,
         }
     }
 }

@@ -38,6 +38,6 @@ mod session;
 mod slowlog;
 mod state;
 
-pub use config::{Limits, ServerConfig};
+pub use config::{DebugCommand, Limits, ServerConfig};
 pub use handle::{Server, ServerHandle};
 pub use logging::{LogConfig, LogLevel};

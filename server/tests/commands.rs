@@ -508,3 +508,19 @@ fn command_getkeys_follows_the_table() {
         "ERR Invalid number of arguments specified for command"
     );
 }
+
+#[test]
+fn debug_is_refused_unless_enable_debug_command_allows_it() {
+    use scalodb_server::DebugCommand;
+    let server = start(ServerConfig::default());
+    let mut c = Client::connect(server.local_addr());
+    let refused = c.cmd(&["DEBUG", "SLEEP", "0"]);
+    assert!(refused.err_text().starts_with("ERR DEBUG command not allowed."), "{refused:?}");
+    // `local` admits this loopback client; `yes` anyone.
+    for allow in [DebugCommand::Local, DebugCommand::Yes] {
+        let server = start(ServerConfig { enable_debug_command: allow, ..ServerConfig::default() });
+        let mut c = Client::connect(server.local_addr());
+        assert_eq!(c.cmd(&["DEBUG", "SLEEP", "0"]), ok());
+        assert!(c.cmd(&["DEBUG", "SLEEP", "-1"]).err_text().starts_with("ERR"));
+    }
+}

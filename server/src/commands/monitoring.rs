@@ -43,7 +43,25 @@ pub fn bgsave(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     Ok(())
 }
 
-pub fn debug(_ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
+/// Redis 7's refusal of DEBUG when `enable-debug-command` does not allow this client.
+const DEBUG_REFUSED: &str = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", \
+you can run it from a local connection, otherwise you need to set this option in the configuration file, and then \
+restart the server.";
+
+pub fn debug(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
+    let addr = ctx.session.meta.addr;
+    // A Unix-socket client has no address (0.0.0.0:0): it is local.
+    let local = addr.ip().is_loopback()
+        || matches!(addr.ip(), std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()))
+        || (addr.ip().is_unspecified() && addr.port() == 0);
+    let allowed = match ctx.state.config.enable_debug_command {
+        crate::config::DebugCommand::No => false,
+        crate::config::DebugCommand::Local => local,
+        crate::config::DebugCommand::Yes => true,
+    };
+    if !allowed {
+        return Err(reply_err(DEBUG_REFUSED.to_string()));
+    }
     if args.lower(1) != "sleep" || args.len() != 3 {
         let shown = String::from_utf8_lossy(args.get(1)).into_owned();
         return Err(reply_err(format!("ERR unknown subcommand '{shown}'. Only DEBUG SLEEP <seconds> is supported.")));

@@ -59,7 +59,8 @@ class Server:
         self.stdout = open(os.path.join(work, "stdout.log"), "w+")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--addr", "127.0.0.1:0", "--dir", self.data, "--loglevel", "verbose",
-             "--logfile", self.logfile, "--metrics-addr", "127.0.0.1:0", "--sync", "always"],
+             "--logfile", self.logfile, "--metrics-addr", "127.0.0.1:0", "--sync", "always",
+             "--enable-debug-command", "local"],
             stdout=self.stdout, stderr=subprocess.STDOUT)
         found: Dict[str, int] = {}
 
