@@ -78,11 +78,12 @@ fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[String])
 }
 
 /// Grouped bars: one group per workload row, one bar per persistent engine, height = the
-/// engine's median over the best persistent peer's (ScaloDB above 1 wins the row).
-pub fn throughput_svg(doc: &Value) -> Res<String> {
+/// engine's median over the best persistent peer's (ScaloDB above 1 wins the row). `None`
+/// when the results hold no such row (a run of the scale workload alone).
+pub fn throughput_svg(doc: &Value) -> Res<Option<String>> {
     let (rows, engines, bars) = throughput_ratios(doc);
     if bars.is_empty() {
-        return Err("no throughput rows with a best peer in this JSON".into());
+        return Ok(None);
     }
     let top = bars.iter().map(|b| b.2).fold(1.0f64, f64::max) * 1.15;
     let mut svg = String::new();
@@ -125,10 +126,11 @@ pub fn throughput_svg(doc: &Value) -> Res<String> {
         legend(&root, &engines)?;
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(Some(svg))
 }
 
-/// The fill latency points of one engine: (µs, nines), nines = -log10(1 - q), max at 5.
+/// The fill latency points of one engine's scale figures: (µs, nines), nines = -log10(1 - q),
+/// max at 5.
 fn cdf_points(figures: &Value) -> Vec<(f64, f64)> {
     let p = &figures["put_latency_ns"];
     [("p50", 0.5f64), ("p99", 0.99), ("p99.9", 0.999), ("p99.99", 0.9999), ("max", 0.99999)]
@@ -148,7 +150,7 @@ pub fn fill_cdf_svg(doc: &Value) -> Res<Option<String>> {
     let engines = names(&scale["engine_order"]);
     let series: Vec<(String, Vec<(f64, f64)>)> = engines
         .iter()
-        .map(|e| (e.clone(), cdf_points(&scale["engines"][e]["figures"])))
+        .map(|e| (e.clone(), cdf_points(&scale["engines"][e])))
         .filter(|(_, pts)| !pts.is_empty())
         .collect();
     if series.is_empty() {
@@ -195,8 +197,9 @@ pub fn fill_cdf_svg(doc: &Value) -> Res<Option<String>> {
     Ok(Some(svg))
 }
 
-/// Writes the charts of the results in `json` beside it (`NAME-throughput.svg`, and
-/// `NAME-fill-latency.svg` when it has a scale section). Returns the files written.
+/// Writes the charts of the results in `json` beside it (`NAME-throughput.svg` when it has
+/// throughput rows, `NAME-fill-latency.svg` when it has a scale section). Returns the files
+/// written; results with neither are an error.
 pub fn render_beside(json: &Path) -> Res<Vec<PathBuf>> {
     let text = std::fs::read_to_string(json).map_err(|e| format!("reading {}: {e}", json.display()))?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", json.display()))?;
@@ -209,9 +212,14 @@ pub fn render_beside(json: &Path) -> Res<Vec<PathBuf>> {
         written.push(path);
         Ok(())
     };
-    write(format!("{stem}-throughput.svg"), throughput_svg(&doc)?)?;
+    if let Some(svg) = throughput_svg(&doc)? {
+        write(format!("{stem}-throughput.svg"), svg)?;
+    }
     if let Some(svg) = fill_cdf_svg(&doc)? {
         write(format!("{stem}-fill-latency.svg"), svg)?;
+    }
+    if written.is_empty() {
+        return Err("nothing to chart: no throughput rows with a best peer and no scale section".into());
     }
     Ok(written)
 }

@@ -38,7 +38,7 @@ fn check_renders(svg: &str, what: &str) -> Vec<u8> {
 #[test]
 fn throughput_and_fill_latency_charts_render_to_non_blank_pngs() {
     let doc = fixture();
-    let svg = scalodb_bench_charts::throughput_svg(&doc).unwrap();
+    let svg = scalodb_bench_charts::throughput_svg(&doc).unwrap().expect("the fixture has throughput rows");
     assert!(svg.contains("fill/1") && svg.contains("fjall"), "row and engine labels are in the SVG");
     assert!(!svg.contains("btreemap"), "baselines are not peers");
     check_renders(&svg, "throughput");
@@ -59,6 +59,12 @@ fn render_beside_writes_the_svgs_next_to_the_json() {
     let without = dir.path().join("plain.json");
     std::fs::write(&without, doc.to_string()).unwrap();
     assert_eq!(scalodb_bench_charts::render_beside(&without).unwrap(), [dir.path().join("plain-throughput.svg")]);
+    // A run of the scale workload alone has no throughput rows: only its latency chart.
+    let mut scale_only = fixture();
+    scale_only.as_object_mut().unwrap().remove("engines");
+    let scale = dir.path().join("scale.json");
+    std::fs::write(&scale, scale_only.to_string()).unwrap();
+    assert_eq!(scalodb_bench_charts::render_beside(&scale).unwrap(), [dir.path().join("scale-fill-latency.svg")]);
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{}").unwrap();
     assert!(scalodb_bench_charts::render_beside(&bad).is_err());
