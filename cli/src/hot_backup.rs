@@ -15,7 +15,9 @@ fn io(what: String) -> impl FnOnce(std::io::Error) -> Error {
     move |e| Error::Io { context: what, source: e }
 }
 
-pub fn copy_live_store(src: &Path, dest: &Path) -> Result<()> {
+/// Copies the store at `src` into `dest`; `progress(bytes_copied, bytes_total)` hears each
+/// chunk copied (the total is what the files measured when their copy began).
+pub fn copy_live_store(src: &Path, dest: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
     if dest.exists() && fs::read_dir(dest).map_err(io(format!("reading {}", dest.display())))?.next().is_some() {
         return Err(Error::InvalidArgument(format!("backup destination {} is not empty", dest.display())));
     }
@@ -23,7 +25,7 @@ pub fn copy_live_store(src: &Path, dest: &Path) -> Result<()> {
     for _ in 0..ATTEMPTS {
         let _ = fs::remove_dir_all(dest);
         fs::create_dir_all(dest).map_err(io(format!("creating {}", dest.display())))?;
-        match copy_once(src, dest).and_then(|()| scalodb::verify(dest).map(|_| ())) {
+        match copy_once(src, dest, progress).and_then(|()| scalodb::verify(dest).map(|_| ())) {
             // A backup that a power cut can take away is not one: make the copy durable.
             Ok(()) => return make_durable(dest),
             Err(e @ (Error::Corruption { .. } | Error::Io { .. })) => last_err = Some(e),
@@ -34,18 +36,34 @@ pub fn copy_live_store(src: &Path, dest: &Path) -> Result<()> {
     Err(last_err.unwrap_or_else(|| Error::InvalidArgument("backup failed".into())))
 }
 
-fn copy_once(src: &Path, dest: &Path) -> Result<()> {
+fn copy_once(src: &Path, dest: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
     let mut names: Vec<String> = fs::read_dir(src)
         .map_err(io(format!("listing {}", src.display())))?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .collect();
     names.sort();
     let newest_checkpoint = names.iter().rfind(|n| n.starts_with("checkpoint-") && n.ends_with(".ckpt"));
-    if let Some(c) = newest_checkpoint {
-        fs::copy(src.join(c), dest.join(c)).map_err(io(format!("copying {c}")))?;
-    }
-    for n in names.iter().filter(|n| n.starts_with("wal-") && n.ends_with(".log")) {
-        fs::copy(src.join(n), dest.join(n)).map_err(io(format!("copying {n}")))?;
+    let files: Vec<&String> = newest_checkpoint
+        .into_iter()
+        .chain(names.iter().filter(|n| n.starts_with("wal-") && n.ends_with(".log")))
+        .collect();
+    // A file that went away since the listing counts as empty; copying it then fails and the
+    // attempt starts over.
+    let total: u64 = files.iter().map(|n| fs::metadata(src.join(n)).map_or(0, |m| m.len())).sum();
+    let mut done = 0u64;
+    for n in files {
+        let mut from = fs::File::open(src.join(n)).map_err(io(format!("copying {n}")))?;
+        let mut to = fs::File::create(dest.join(n)).map_err(io(format!("copying {n}")))?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let got = std::io::Read::read(&mut from, &mut buf).map_err(io(format!("copying {n}")))?;
+            if got == 0 {
+                break;
+            }
+            std::io::Write::write_all(&mut to, &buf[..got]).map_err(io(format!("copying {n}")))?;
+            done += got as u64;
+            progress(done, total.max(done));
+        }
     }
     Ok(())
 }

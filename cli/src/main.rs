@@ -215,9 +215,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Verify { dir, json: true } => {
-            let pb = progress::spinner("verifying");
-            let r = scalodb::verify(&dir);
-            pb.finish_and_clear();
+            let r = verify_with_bar(&dir);
             let r = r?;
             writeln!(
                 out,
@@ -233,9 +231,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             .map_err(io)?;
         }
         Command::Verify { dir, json: false } => {
-            let pb = progress::spinner("verifying");
-            let r = scalodb::verify(&dir);
-            pb.finish_and_clear();
+            let r = verify_with_bar(&dir);
             let r = r?;
             writeln!(
                 out,
@@ -303,18 +299,46 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(io)?;
         }
         Command::Backup { dir, dest } => {
-            let pb = progress::spinner(&format!("backing up {} to {}", dir.display(), dest.display()));
+            let what = format!("backing up {} to {}", dir.display(), dest.display());
             let result = match open(&dir) {
-                Ok(db) => db.backup(&dest).and_then(|()| db.close()),
+                Ok(db) => {
+                    let pb = progress::keys(&what, 0);
+                    let r = db
+                        .backup_with_progress(&dest, |done, total| {
+                            pb.set_length(total.max(done));
+                            pb.set_position(done);
+                        })
+                        .and_then(|()| db.close());
+                    pb.finish_and_clear();
+                    r
+                }
                 // Another process has it open: copy its files while it runs.
-                Err(Error::Locked { .. }) => hot_backup::copy_live_store(&dir, &dest),
+                Err(Error::Locked { .. }) => {
+                    let pb = progress::bytes(&what, Some(0));
+                    let r = hot_backup::copy_live_store(&dir, &dest, &mut |done, total| {
+                        pb.set_length(total.max(done));
+                        pb.set_position(done);
+                    });
+                    pb.finish_and_clear();
+                    r
+                }
                 Err(e) => Err(e),
             };
-            pb.finish_and_clear();
             result?
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `scalodb::verify` with a bar of the bytes read (drawn only on a terminal).
+fn verify_with_bar(dir: &std::path::Path) -> scalodb::Result<scalodb::VerifyReport> {
+    let pb = progress::bytes("verifying", Some(0));
+    let r = scalodb::verify_with_progress(dir, |done, total| {
+        pb.set_length(total.max(done));
+        pb.set_position(done);
+    });
+    pb.finish_and_clear();
+    r
 }
 
 fn main() -> ExitCode {

@@ -44,11 +44,3 @@ pub fn keys(what: &str, total: u64) -> ProgressBar {
     pb.set_message(what.to_string());
     pb
 }
-
-/// Work whose size is not known ahead (a backup, a verify): a spinner with the time spent.
-pub fn spinner(what: &str) -> ProgressBar {
-    let pb = styled(ProgressBar::with_draw_target(None, target()), "{spinner} {msg} {elapsed}");
-    pb.set_message(what.to_string());
-    pb.enable_steady_tick(std::time::Duration::from_millis(200));
-    pb
-}

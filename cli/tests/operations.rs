@@ -99,3 +99,31 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     let help = ok(&Command::new(BIN).arg("--help").output().unwrap());
     assert!(!help.contains("completions") && !help.contains("\n  man"), "{help}");
 }
+
+#[test]
+fn verify_and_backup_draw_progress_on_a_terminal_and_nothing_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = write_dump(dir.path(), 3000);
+    let db = dir.path().join("db");
+    ok(&load_piped(db.to_str().unwrap(), &dump));
+    let piped = Command::new(BIN).args(["verify", db.to_str().unwrap()]).output().unwrap();
+    ok(&piped);
+    assert_eq!(String::from_utf8_lossy(&piped.stderr), "", "a piped verify prints no progress");
+    let copy = dir.path().join("copy-piped");
+    let piped = Command::new(BIN).args(["backup", db.to_str().unwrap(), copy.to_str().unwrap()]).output().unwrap();
+    ok(&piped);
+    assert_eq!(String::from_utf8_lossy(&piped.stderr), "", "a piped backup prints no progress");
+
+    let on_tty = |cmd: String| {
+        let out = Command::new("script").args(["-qec", &cmd, "/dev/null"]).stdin(Stdio::null()).output().unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{shown}");
+        shown
+    };
+    let shown = on_tty(format!("{BIN} verify {}", db.display()));
+    assert!(shown.contains("verifying ["), "no progress bar in {shown:?}");
+    assert!(shown.contains("ok: checkpoint"), "{shown:?}");
+    let shown = on_tty(format!("{BIN} backup {} {}", db.display(), dir.path().join("copy-tty").display()));
+    assert!(shown.contains("backing up") && shown.contains("keys"), "no progress bar in {shown:?}");
+    ok(&Command::new(BIN).args(["verify", dir.path().join("copy-tty").to_str().unwrap()]).output().unwrap());
+}

@@ -364,6 +364,13 @@ impl Db {
     /// Writes a consistent copy of the store, as of now, into the empty (or new) directory `dest`,
     /// while readers and writers go on. The copy opens on its own with [`Db::open`].
     pub fn backup(&self, dest: impl AsRef<Path>) -> Result<()> {
+        self.backup_with_progress(dest, |_, _| {})
+    }
+
+    /// [`Db::backup`], calling `progress(keys_written, keys_total)` as it goes (after each chunk
+    /// of keys; the total is the live keys when the backup began, so writes meanwhile can make
+    /// the count end a little off it). For progress bars.
+    pub fn backup_with_progress(&self, dest: impl AsRef<Path>, mut progress: impl FnMut(u64, u64)) -> Result<()> {
         let engine = self.engine();
         engine.check_open()?;
         let dest = dest.as_ref();
@@ -377,7 +384,8 @@ impl Db {
         crate::fsutil::create_dir_all_durable(dest)
             .map_err(|e| Error::io(format!("creating {}", dest.display()), e))?;
         let view = ReadView::open(engine);
-        engine.write_checkpoint(dest, view.seq)?;
+        let total = engine.writer.lock().live_keys;
+        engine.write_checkpoint(dest, view.seq, &mut |done| progress(done, total))?;
         Ok(())
     }
 

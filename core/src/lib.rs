@@ -64,4 +64,4 @@ pub use options::{Eviction, Options, SyncMode};
 pub use snapshot::Snapshot;
 pub use stats::Stats;
 pub use transaction::Transaction;
-pub use verify::{verify, VerifyReport};
+pub use verify::{verify, verify_with_progress, VerifyReport};

@@ -253,7 +253,7 @@ impl Engine {
         };
         self.report_growth(&mut self.writer.lock());
         let started = std::time::Instant::now();
-        let result = self.write_checkpoint(&dir, seq);
+        let result = self.write_checkpoint(&dir, seq, &mut |_| {});
         self.readers.unregister(seq);
         let count = match result {
             Ok(n) => n,
@@ -295,7 +295,14 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) fn write_checkpoint(&self, dir: &std::path::Path, seq: u64) -> Result<u64> {
+    /// Writes a checkpoint of what is visible at `seq` into `dir`; `progress` hears the number
+    /// of entries written so far after each chunk. Returns the number of entries.
+    pub(crate) fn write_checkpoint(
+        &self,
+        dir: &std::path::Path,
+        seq: u64,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
         let mut out = CheckpointWriter::create(dir, seq, now_ms())?;
         let mut count = 0u64;
         let mut from: Option<Vec<u8>> = None;
@@ -318,6 +325,7 @@ impl Engine {
                 }
                 count += 1;
             }
+            progress(count);
             if from.is_none() {
                 break;
             }

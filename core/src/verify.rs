@@ -29,6 +29,12 @@ pub struct VerifyReport {
 /// framing and order. Changes nothing, takes no lock; run it on a closed store (or a copy) for
 /// an exact answer. Damage is returned as `Error::Corruption` with the file and offset.
 pub fn verify(dir: impl AsRef<Path>) -> Result<VerifyReport> {
+    verify_with_progress(dir, |_, _| {})
+}
+
+/// [`verify`], calling `progress(bytes_read, bytes_total)` as it reads (the total is the size of
+/// the checkpoint and log segment files it reads). For progress bars.
+pub fn verify_with_progress(dir: impl AsRef<Path>, mut progress: impl FnMut(u64, u64)) -> Result<VerifyReport> {
     let dir = dir.as_ref();
     if !dir.is_dir() {
         return Err(Error::InvalidArgument(format!("{} is not a directory", dir.display())));
@@ -44,13 +50,24 @@ pub fn verify(dir: impl AsRef<Path>) -> Result<VerifyReport> {
             Some((seq, e.path()))
         })
         .collect();
-    if let Some((_, path)) = checkpoints.iter().max() {
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let newest = checkpoints.iter().max();
+    let segments = list_segments(dir)?;
+    let total = newest.map_or(0, |(_, p)| size(p))
+        + segments.iter().map(|&id| size(&crate::wal::segment_path(dir, id))).sum::<u64>();
+    // Entry and record headers, counted with what they frame so the bar reaches the total.
+    const ENTRY_HEADER: u64 = 21;
+    let mut done = 0u64;
+    if let Some((_, path)) = newest {
         let mut prev: Option<Vec<u8>> = None;
         let mut ordered = true;
-        let info = checkpoint::load(path, |k, _, _| {
+        let info = checkpoint::load(path, |k, v, _| {
             ordered &= prev.as_deref().is_none_or(|p| p < k);
             prev = Some(k.to_vec());
+            done += ENTRY_HEADER + (k.len() + v.len()) as u64;
+            progress(done.min(total), total);
         })?;
+        done = size(path);
         if !ordered {
             return Err(Error::corruption(path, 0, "checkpoint keys are out of order"));
         }
@@ -58,13 +75,17 @@ pub fn verify(dir: impl AsRef<Path>) -> Result<VerifyReport> {
         report.checkpoint_entries = info.count;
         after = info.seq;
     }
-    report.segments = list_segments(dir)?.len() as u64;
+    report.segments = segments.len() as u64;
     let mut records = 0;
     let replayed = reader::replay(dir, after, true, |_, payload| {
         decode_ops(payload).map_err(|reason| Error::corruption(dir, 0, reason))?;
         records += 1;
+        done += crate::wal::record::record_size(payload.len()) as u64;
+        progress(done.min(total), total);
         Ok(())
     })?;
+    // Segments end in unused, preallocated space that no record covers.
+    progress(total, total);
     report.records = records;
     report.last_seq = replayed.last_seq;
     report.torn_tail = replayed.torn > 0;

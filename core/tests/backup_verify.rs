@@ -78,3 +78,30 @@ fn verify_checks_a_healthy_store_and_reports_damage() {
     }
     assert_eq!(std::fs::read(&seg).unwrap(), bytes, "verify must not modify files");
 }
+
+#[test]
+fn backup_and_verify_report_progress_up_to_their_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path()).unwrap();
+    for i in 0..5000u32 {
+        db.put(format!("k{i:05}"), [7u8; 50]).unwrap();
+    }
+    let dest = dir.path().join("copy");
+    let mut keys = Vec::new();
+    db.backup_with_progress(&dest, |done, total| keys.push((done, total))).unwrap();
+    assert!(keys.windows(2).all(|w| w[0].0 <= w[1].0), "keys written only grow: {keys:?}");
+    assert_eq!(keys.last(), Some(&(5000, 5000)));
+    db.checkpoint().unwrap();
+    for i in 0..100u32 {
+        db.put(format!("after{i}"), b"x").unwrap();
+    }
+    db.close().unwrap();
+    let mut bytes = Vec::new();
+    let report = scalodb::verify_with_progress(dir.path(), |done, total| bytes.push((done, total))).unwrap();
+    assert_eq!(report.checkpoint_entries, 5000);
+    assert!(bytes.len() > 100, "progress during the checkpoint and the log: {} calls", bytes.len());
+    assert!(bytes.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 == w[1].1), "bytes read only grow");
+    let (done, total) = *bytes.last().unwrap();
+    assert_eq!(done, total);
+    assert!(total > 5000 * 50, "the total is the files' size: {total}");
+}
