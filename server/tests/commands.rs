@@ -524,3 +524,21 @@ fn debug_is_refused_unless_enable_debug_command_allows_it() {
         assert!(c.cmd(&["DEBUG", "SLEEP", "-1"]).err_text().starts_with("ERR"));
     }
 }
+
+#[test]
+fn commands_run_by_exec_count_in_commandstats_as_in_redis() {
+    let server = start(ServerConfig::default());
+    let mut c = Client::connect(server.local_addr());
+    assert_eq!(c.cmd(&["MULTI"]), ok());
+    assert_eq!(c.cmd(&["SET", "k", "1"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["INCR", "k"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["INCR", "k"]), Reply::Simple("QUEUED".into()));
+    assert!(matches!(c.cmd(&["EXEC"]), Reply::Array(_)));
+    let Reply::Bulk(info) = c.cmd(&["INFO", "commandstats"]) else { panic!("INFO is a bulk string") };
+    let info = String::from_utf8(info).unwrap();
+    let calls = |cmd: &str| {
+        let line = info.lines().find(|l| l.starts_with(&format!("cmdstat_{cmd}:"))).unwrap_or_else(|| panic!("{info}"));
+        line.split(&[':', ','][..]).find_map(|f| f.strip_prefix("calls=")).unwrap().parse::<u64>().unwrap()
+    };
+    assert_eq!((calls("set"), calls("incr"), calls("exec"), calls("multi")), (1, 2, 1, 1), "{info}");
+}

@@ -11,7 +11,7 @@ use scalodb::Error;
 use super::args::Args;
 use super::kv::TxStore;
 use super::spec::{command_table, CommandSpec};
-use super::{lookup, reply_err, run, CmdResult, Ctx};
+use super::{account, lookup_id, reply_err, run, CmdResult, Ctx};
 use crate::resp::Out;
 
 /// The transaction commands (columns: `spec.rs`).
@@ -83,17 +83,28 @@ pub fn exec(ctx: &mut Ctx<'_>, _args: Args<'_>, out: &mut Out) -> CmdResult {
         None => TxStore::begin(&ctx.state.db)?,
     };
     let mark = out.buf.len();
+    // What each queued command took, accounted (INFO commandstats, SLOWLOG, LATENCY) as Redis
+    // accounts the commands EXEC runs, once the attempt that answers has committed.
+    let mut ran = Vec::with_capacity(queue.len());
     for attempt in 1.. {
         out.array(queue.len());
+        ran.clear();
         for cmd in &queue {
             let args = Args::Owned(cmd);
             // Every queued command was found in the table when it was queued.
-            let spec = lookup(args.get(0)).expect("queued commands are known");
+            let (id, spec) = lookup_id(args.get(0)).expect("queued commands are known");
+            let started = std::time::Instant::now();
             let mut inner = Ctx { state: ctx.state, session: &mut *ctx.session, tx: Some(&mut store) };
-            run(spec, &mut inner, args, out);
+            let ok = run(spec, &mut inner, args, out);
+            ran.push((id, spec, started.elapsed(), ok));
         }
         match store.commit() {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                for (cmd, &(id, spec, took, ok)) in queue.iter().zip(&ran) {
+                    account(ctx.state, ctx.session, (id, spec), Args::Owned(cmd), 1, took, ok);
+                }
+                return Ok(());
+            }
             Err(Error::Conflict) if watching => {
                 out.buf.truncate(mark);
                 out.null_array();
