@@ -110,18 +110,23 @@ pub unsafe extern "C" fn scalodb_server_options_set_password(
     // NUL-terminated.
     unsafe {
         set(options, err, |c| {
-            c.password = match password.is_null() {
-                true => None,
-                false => Some(
-                    std::ffi::CStr::from_ptr(password)
-                        .to_str()
-                        .map_err(|_| Failure::invalid("password is not valid UTF-8"))?
-                        .to_owned(),
-                ),
-            };
+            c.password = optional_string(password, "password")?;
             Ok(())
         })
     }
+}
+
+/// `s` copied into a `String` (`None` for NULL); `what` names it in the error when it is not UTF-8.
+///
+/// # Safety
+/// `s` is null or points to a NUL-terminated string that stays valid for the call.
+unsafe fn optional_string(s: *const c_char, what: &str) -> Result<Option<String>, Failure> {
+    if s.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: per the contract, `s` is a valid NUL-terminated string.
+    let text = unsafe { std::ffi::CStr::from_ptr(s) }.to_str();
+    text.map(|t| Some(t.to_owned())).map_err(|_| Failure::invalid(format!("{what} is not valid UTF-8")))
 }
 
 /// Also serve Prometheus metrics at `http://ADDR/metrics` (`ADDR` as `host:port`, a NUL-terminated
@@ -140,15 +145,7 @@ pub unsafe extern "C" fn scalodb_server_options_set_metrics_addr(
     // NUL-terminated.
     unsafe {
         set(options, err, |c| {
-            c.metrics_addr = match addr.is_null() {
-                true => None,
-                false => Some(
-                    std::ffi::CStr::from_ptr(addr)
-                        .to_str()
-                        .map_err(|_| Failure::invalid("metrics addr is not valid UTF-8"))?
-                        .to_owned(),
-                ),
-            };
+            c.metrics_addr = optional_string(addr, "metrics addr")?;
             Ok(())
         })
     }
