@@ -9,14 +9,30 @@ use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::collections::coll::{Coll, Kind};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, FaultFile};
+use crate::wal::ops::{get_bytes, put_bytes};
 
 pub(crate) const MAGIC: &[u8; 8] = b"SCALOCKP";
-pub(crate) const VERSION: u32 = 1;
+/// Version 2 added collections (`TAG_COLL`, `TAG_ELEMS`); version 1 files hold strings only and
+/// load unchanged.
+pub(crate) const VERSION: u32 = 2;
+const OLDEST_VERSION: u32 = 1;
 const HEADER: usize = 64;
 const TAG_ENTRY: u8 = 1;
 const TAG_END: u8 = 2;
+const TAG_COLL: u8 = 3;
+const TAG_ELEMS: u8 = 4;
+/// A collection's elements are written in chunks of about this many bytes, each with its CRC, so
+/// that neither side needs a buffer the size of a large collection.
+const CHUNK_BYTES: usize = 64 << 10;
+
+/// The value of a loaded entry.
+pub(crate) enum Value<'a> {
+    Bytes(&'a [u8]),
+    Coll(Coll),
+}
 
 pub(crate) fn checkpoint_path(dir: &Path, seq: u64) -> PathBuf {
     dir.join(format!("checkpoint-{seq:020}.ckpt"))
@@ -115,6 +131,54 @@ impl CheckpointWriter {
         Ok(())
     }
 
+    /// Adds a collection: a `TAG_COLL` entry (key, kind, expiry, element count), then its
+    /// elements as `Coll::elements` lists them, in `TAG_ELEMS` chunks.
+    pub(crate) fn add_coll(&mut self, key: &[u8], coll: &Coll, expires_at: u64) -> Result<()> {
+        let elements = coll.elements();
+        let mut meta = [0u8; 24];
+        meta[0..4].copy_from_slice(&(key.len() as u32).to_le_bytes());
+        meta[4] = coll.kind().code();
+        meta[8..16].copy_from_slice(&expires_at.to_le_bytes());
+        meta[16..24].copy_from_slice(&(elements.len() as u64).to_le_bytes());
+        let mut h = crc32fast::Hasher::new();
+        h.update(&meta);
+        h.update(key);
+        self.write(&[TAG_COLL])?;
+        self.write(&h.finalize().to_le_bytes())?;
+        self.write(&meta)?;
+        self.write(key)?;
+        let mut chunk = Vec::with_capacity(CHUNK_BYTES + 1024);
+        let mut n = 0u32;
+        for (a, b) in elements.iter() {
+            put_bytes(&mut chunk, a);
+            put_bytes(&mut chunk, b);
+            n += 1;
+            if chunk.len() >= CHUNK_BYTES {
+                self.write_chunk(n, &chunk)?;
+                chunk.clear();
+                n = 0;
+            }
+        }
+        if n > 0 {
+            self.write_chunk(n, &chunk)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn write_chunk(&mut self, n: u32, chunk: &[u8]) -> Result<()> {
+        let mut meta = [0u8; 8];
+        meta[0..4].copy_from_slice(&n.to_le_bytes());
+        meta[4..8].copy_from_slice(&(chunk.len() as u32).to_le_bytes());
+        let mut h = crc32fast::Hasher::new();
+        h.update(&meta);
+        h.update(chunk);
+        self.write(&[TAG_ELEMS])?;
+        self.write(&h.finalize().to_le_bytes())?;
+        self.write(&meta)?;
+        self.write(chunk)
+    }
+
     /// Completes the file and puts it in place durably. Returns its path. On failure before the
     /// rename the temporary file is removed (on a full disk it holds the space that is missing).
     pub(crate) fn finish(mut self) -> Result<PathBuf> {
@@ -200,7 +264,7 @@ impl<R: Read> CountingReader<R> {
 }
 
 /// Reads and checks every entry of a checkpoint, calling `f(key, value, expires_at)` for each.
-pub(crate) fn load(path: &Path, mut f: impl FnMut(&[u8], &[u8], u64)) -> Result<CheckpointInfo> {
+pub(crate) fn load(path: &Path, mut f: impl FnMut(&[u8], Value<'_>, u64)) -> Result<CheckpointInfo> {
     let file = File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
     let file_len = file.metadata().map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
     let mut r = CountingReader { inner: BufReader::with_capacity(1 << 20, file), offset: 0 };
@@ -214,7 +278,7 @@ pub(crate) fn load(path: &Path, mut f: impl FnMut(&[u8], &[u8], u64)) -> Result<
         return Err(corrupt(0, "checkpoint header checksum mismatch"));
     }
     let version = u32::from_le_bytes(h[8..12].try_into().expect("4 bytes"));
-    if version != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
         return Err(corrupt(8, &format!("checkpoint format version {version} is not supported")));
     }
     let seq = u64::from_le_bytes(h[16..24].try_into().expect("8 bytes"));
@@ -253,7 +317,80 @@ pub(crate) fn load(path: &Path, mut f: impl FnMut(&[u8], &[u8], u64)) -> Result<
                 if hasher.finalize() != crc {
                     return Err(corrupt(at, "checkpoint entry checksum mismatch"));
                 }
-                f(&key, &value, expires_at);
+                f(&key, Value::Bytes(&value), expires_at);
+                count += 1;
+            }
+            TAG_COLL if version >= 2 => {
+                let mut head = [0u8; 28];
+                r.exact(&mut head).map_err(|_| corrupt(at, "truncated checkpoint entry"))?;
+                let crc = u32::from_le_bytes(head[0..4].try_into().expect("4 bytes"));
+                let meta = &head[4..28];
+                let klen = u32::from_le_bytes(meta[0..4].try_into().expect("4 bytes")) as usize;
+                let kind = Kind::from_code(meta[4]).filter(|k| *k != Kind::String);
+                let expires_at = u64::from_le_bytes(meta[8..16].try_into().expect("8 bytes"));
+                let elements = u64::from_le_bytes(meta[16..24].try_into().expect("8 bytes"));
+                if klen > (1 << 30) || klen as u64 > file_len.saturating_sub(r.offset) {
+                    return Err(corrupt(at, "truncated checkpoint entry"));
+                }
+                key.resize(klen, 0);
+                r.exact(&mut key).map_err(|_| corrupt(at, "truncated checkpoint entry"))?;
+                let mut hasher = crc32fast::Hasher::new();
+                hasher.update(meta);
+                hasher.update(&key);
+                if hasher.finalize() != crc {
+                    return Err(corrupt(at, "checkpoint entry checksum mismatch"));
+                }
+                let kind = kind.ok_or_else(|| corrupt(at, "checkpoint collection of an unknown type"))?;
+                // Every element takes at least two bytes: a count the file cannot hold is damage.
+                if elements > file_len.saturating_sub(r.offset) / 2 {
+                    return Err(corrupt(at, "checkpoint collection with an impossible element count"));
+                }
+                value.clear();
+                let mut ranges: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(elements as usize);
+                while (ranges.len() as u64) < elements {
+                    let at = r.offset;
+                    let mut head = [0u8; 13];
+                    r.exact(&mut head).map_err(|_| corrupt(at, "truncated collection chunk"))?;
+                    if head[0] != TAG_ELEMS {
+                        return Err(corrupt(at, "a collection ends before its elements"));
+                    }
+                    let crc = u32::from_le_bytes(head[1..5].try_into().expect("4 bytes"));
+                    let n = u32::from_le_bytes(head[5..9].try_into().expect("4 bytes")) as u64;
+                    let len = u32::from_le_bytes(head[9..13].try_into().expect("4 bytes")) as usize;
+                    if len as u64 > file_len.saturating_sub(r.offset) || n == 0 || ranges.len() as u64 + n > elements {
+                        return Err(corrupt(at, "collection chunk with an impossible length"));
+                    }
+                    let base = value.len();
+                    value.resize(base + len, 0);
+                    r.exact(&mut value[base..]).map_err(|_| corrupt(at, "truncated collection chunk"))?;
+                    let mut hasher = crc32fast::Hasher::new();
+                    hasher.update(&head[5..13]);
+                    hasher.update(&value[base..]);
+                    if hasher.finalize() != crc {
+                        return Err(corrupt(at, "collection chunk checksum mismatch"));
+                    }
+                    let chunk = &value[base..];
+                    let mut pos = 0;
+                    for _ in 0..n {
+                        let a = get_bytes(chunk, &mut pos).ok_or_else(|| corrupt(at, "malformed collection chunk"))?;
+                        let a_at = base + pos - a.len();
+                        let b = get_bytes(chunk, &mut pos).ok_or_else(|| corrupt(at, "malformed collection chunk"))?;
+                        let b_at = base + pos - b.len();
+                        ranges.push((a_at, a.len(), b_at, b.len()));
+                    }
+                    if pos != chunk.len() {
+                        return Err(corrupt(at, "malformed collection chunk"));
+                    }
+                }
+                let pairs: Vec<(&[u8], &[u8])> =
+                    ranges.iter().map(|&(a, al, b, bl)| (&value[a..a + al], &value[b..b + bl])).collect();
+                if pairs.is_empty() {
+                    return Err(corrupt(at, "checkpoint collection with no elements"));
+                }
+                let coll = Coll::from_elements(kind, &pairs)
+                    .ok_or_else(|| corrupt(at, "checkpoint collection breaks its encoding (order or score)"))?;
+                drop(pairs);
+                f(&key, Value::Coll(coll), expires_at);
                 count += 1;
             }
             TAG_END => {
@@ -291,7 +428,11 @@ mod tests {
         w.add(b"b", &[9u8; 1000], 123).unwrap();
         let path = w.finish().unwrap();
         let mut seen = Vec::new();
-        let info = load(&path, |k, v, e| seen.push((k.to_vec(), v.len(), e))).unwrap();
+        let info = load(&path, |k, v, e| {
+            let Value::Bytes(v) = v else { panic!("a string was written") };
+            seen.push((k.to_vec(), v.len(), e))
+        })
+        .unwrap();
         assert_eq!(info, CheckpointInfo { seq: 42, created_ms: 7, count: 2 });
         assert_eq!(seen, vec![(b"a".to_vec(), 1, 0), (b"b".to_vec(), 1000, 123)]);
 

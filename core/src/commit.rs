@@ -52,6 +52,9 @@ thread_local! {
 /// and descending the tree here also takes their cache misses outside the lock. Under the lock
 /// the key is looked up again (another writer may have inserted it meanwhile: the prepared item
 /// is then freed, never having been shared).
+/// What applying an op says: an error only for an op that does not fit the state (damage).
+pub(crate) type ApplyResult = std::result::Result<(), &'static str>;
+
 pub(crate) struct Prepared {
     hash: u64,
     item: Option<NewItem>,
@@ -62,7 +65,7 @@ impl Engine {
         for op in ops {
             let (key, value) = match *op {
                 Op::Put { key, value, .. } => (key, Some(value)),
-                Op::Delete { key } | Op::Expire { key, .. } => (key, None),
+                Op::Delete { key } | Op::Expire { key, .. } | Op::Coll { key, .. } => (key, None),
                 Op::Clear => continue,
             };
             if key.len() > self.opts.max_key_size {
@@ -206,12 +209,14 @@ impl Engine {
         match prepared {
             Some(prep) => {
                 for (op, p) in ops.iter().zip(prep.iter_mut()) {
-                    self.apply_prepared(w, op, p, seq, keep, guard);
+                    let applied = self.apply_prepared(w, op, p, seq, keep, guard);
+                    debug_assert!(applied.is_ok(), "a decided op does not apply: {applied:?}");
                 }
             }
             None => {
                 for op in ops {
-                    self.apply(w, op, seq, keep, guard);
+                    let applied = self.apply(w, op, seq, keep, guard);
+                    debug_assert!(applied.is_ok(), "a decided op does not apply: {applied:?}");
                 }
             }
         }
@@ -252,23 +257,36 @@ impl Engine {
                 Prepared { hash, item }
             }
             // Only the hash: a lookup here would be repeated under the lock, and decides nothing.
-            Op::Delete { key } | Op::Expire { key, .. } => Prepared { hash: self.hash.hash(key), item: None },
+            Op::Delete { key } | Op::Expire { key, .. } | Op::Coll { key, .. } => {
+                Prepared { hash: self.hash.hash(key), item: None }
+            }
             Op::Clear => Prepared { hash: 0, item: None },
         }
     }
 
-    /// Applies one op at `seq`. Writer only; also used by recovery.
-    pub(crate) fn apply(&self, w: &mut Writer, op: &Op<'_>, seq: u64, keep: u64, guard: &Guard) {
+    /// Applies one op at `seq`. Writer only; also used by recovery, to which an error means a
+    /// damaged record (a writer decides its ops on the state they apply to, so they always fit).
+    pub(crate) fn apply(&self, w: &mut Writer, op: &Op<'_>, seq: u64, keep: u64, guard: &Guard) -> ApplyResult {
         let hash = match *op {
-            Op::Put { key, .. } | Op::Delete { key } | Op::Expire { key, .. } => self.hash.hash(key),
+            Op::Put { key, .. } | Op::Delete { key } | Op::Expire { key, .. } | Op::Coll { key, .. } => {
+                self.hash.hash(key)
+            }
             Op::Clear => 0,
         };
-        self.apply_prepared(w, op, &mut Prepared { hash, item: None }, seq, keep, guard);
+        self.apply_prepared(w, op, &mut Prepared { hash, item: None }, seq, keep, guard)
     }
 
     /// Applies one op at `seq` with the work `prepare` did for it (taking its item if it uses
     /// it). Writer only.
-    fn apply_prepared(&self, w: &mut Writer, op: &Op<'_>, prep: &mut Prepared, seq: u64, keep: u64, guard: &Guard) {
+    fn apply_prepared(
+        &self,
+        w: &mut Writer,
+        op: &Op<'_>,
+        prep: &mut Prepared,
+        seq: u64,
+        keep: u64,
+        guard: &Guard,
+    ) -> ApplyResult {
         match *op {
             Op::Put { key, value, expires_at } => {
                 let hash = prep.hash;
@@ -279,7 +297,7 @@ impl Engine {
                         w.live_keys += 1;
                         w.key_bytes += key.len() as u64;
                     } else {
-                        w.value_bytes -= head.value().len() as u64;
+                        w.value_bytes -= head.payload_len() as u64;
                         w.count_ttl(head.expires_at(), false);
                     }
                     w.value_bytes += value.len() as u64;
@@ -319,8 +337,10 @@ impl Engine {
                     if !head.is_tombstone() {
                         w.count_ttl(head.expires_at(), false);
                         w.count_ttl(expires_at, true);
-                        let v = NewVersion { seq, expires_at, value: Some(head.value()) };
-                        w.mem_bytes += item.push(&v) as u64;
+                        w.mem_bytes += match head.coll_arc() {
+                            Some(coll) => item.push_coll(seq, expires_at, coll),
+                            None => item.push(&NewVersion { seq, expires_at, value: Some(head.value()) }),
+                        } as u64;
                         w.mem_bytes -= item.trim(keep, guard, &mut w.reclaim) as u64;
                         self.note_retained(w, item, seq, keep, guard);
                         if expires_at != 0 {
@@ -330,7 +350,91 @@ impl Engine {
                 }
             }
             Op::Clear => self.bury_all(w, seq, keep, guard),
+            Op::Coll { key, kind, fresh, edits, built } => {
+                return self.apply_coll(w, key, kind, fresh, edits, built.0, prep.hash, seq, keep, guard);
+            }
         }
+        Ok(())
+    }
+
+    /// Applies a collection op (see `Op::Coll`): the new collection is `built`, or the current
+    /// one (an empty one when `fresh`) with `edits` applied; an empty result deletes the key.
+    /// Writer only. Edits that do not fit (a damaged record) change nothing and are an error.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_coll(
+        &self,
+        w: &mut Writer,
+        key: &[u8],
+        kind: crate::collections::coll::Kind,
+        fresh: bool,
+        edits: &[u8],
+        built: Option<&std::sync::Arc<crate::collections::coll::Coll>>,
+        hash: u64,
+        seq: u64,
+        keep: u64,
+        guard: &Guard,
+    ) -> ApplyResult {
+        use crate::collections::{coll::Coll, edit};
+        let existing = self.hash.get(key, hash, guard);
+        let head = existing.map(|item| item.head(guard));
+        let current = head.filter(|h| !h.is_tombstone());
+        let (coll, expires_at) = match built {
+            Some(c) => (c.clone(), if fresh { 0 } else { current.map_or(0, |h| h.expires_at()) }),
+            None => {
+                let (mut coll, expires_at) = match current.and_then(|h| h.coll().map(|c| (c, h.expires_at()))) {
+                    Some((c, exp)) if !fresh && c.kind() == kind => (c.clone(), exp),
+                    Some(_) if !fresh => return Err("a collection edit on a key of another type"),
+                    _ => (Coll::empty(kind), 0),
+                };
+                for e in edit::decode(edits).ok_or("malformed collection edits")? {
+                    edit::apply(&mut coll, &e)?;
+                }
+                (std::sync::Arc::new(coll), expires_at)
+            }
+        };
+        if coll.is_empty() {
+            if let Some(item) = existing {
+                self.bury(w, item, seq, keep, guard);
+            }
+            return Ok(());
+        }
+        let bytes = coll.data_bytes() as u64;
+        let item = match existing {
+            Some(item) => {
+                match current {
+                    Some(h) => {
+                        w.value_bytes -= h.payload_len() as u64;
+                        w.count_ttl(h.expires_at(), false);
+                    }
+                    None => {
+                        w.live_keys += 1;
+                        w.key_bytes += key.len() as u64;
+                    }
+                }
+                w.mem_bytes += item.push_coll(seq, expires_at, coll) as u64;
+                w.mem_bytes -= item.trim(keep, guard, &mut w.reclaim) as u64;
+                self.note_retained(w, item, seq, keep, guard);
+                item
+            }
+            None => {
+                let item = ItemRef::alloc_coll(key, seq, expires_at, coll);
+                w.mem_bytes += (item.size() + item.chain_bytes(guard)) as u64;
+                self.hash.insert(&mut w.hash, item, hash, guard, &mut w.reclaim);
+                self.tree.insert(key, item, guard, &mut w.reclaim);
+                w.live_keys += 1;
+                w.key_bytes += key.len() as u64;
+                item
+            }
+        };
+        w.value_bytes += bytes;
+        if expires_at != 0 {
+            w.expiries.push(expires_at, seq, key);
+        }
+        w.count_ttl(expires_at, true);
+        if self.tracks_lru() {
+            item.touch(crate::engine::lru_stamp(seq));
+        }
+        Ok(())
     }
 
     /// Waits until `seq` is on stable storage, leading a group-commit fsync if nobody else is,

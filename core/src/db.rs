@@ -10,7 +10,7 @@ use crossbeam_epoch as epoch;
 
 use crate::batch::WriteBatch;
 use crate::clock::{expiry_after, now_ms};
-use crate::engine::{live_value, Engine};
+use crate::engine::{live_value, string_of, Engine};
 use crate::error::{Error, Result};
 use crate::iter::{owned_bounds, prefix_end, Iter, ReadView};
 use crate::options::Options;
@@ -258,9 +258,9 @@ impl Db {
     ) -> Result<CasOutcome> {
         let key = key.as_ref();
         self.engine().commit_with(|engine, guard| {
-            let current = latest_live(engine, key, guard);
-            if current.map(|v| v.value()) != expected {
-                return Ok((vec![], CasOutcome::Failed { current: current.map(|v| v.value().to_vec()) }));
+            let current = latest_live(engine, key, guard).map(string_of).transpose()?;
+            if current != expected {
+                return Ok((vec![], CasOutcome::Failed { current: current.map(<[u8]>::to_vec) }));
             }
             let op = match new {
                 Some(v) => OwnedOp::Put { key: key.to_vec(), value: v.to_vec(), expires_at: 0 },
@@ -280,7 +280,7 @@ impl Db {
             let (old, expires_at) = match current {
                 None => (0i64, 0),
                 Some(v) => {
-                    let text = std::str::from_utf8(v.value()).ok();
+                    let text = std::str::from_utf8(string_of(v)?).ok();
                     let n = text
                         .and_then(|t| t.parse::<i64>().ok())
                         .ok_or_else(|| Error::WrongType("the value is not an integer in decimal text".into()))?;

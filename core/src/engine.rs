@@ -262,7 +262,7 @@ impl Engine {
                 item.touch(lru_stamp(seq));
             }
             match item.version_at(seq, &guard) {
-                Lookup::Found(v) => return Ok(live_value(v).map(<[u8]>::to_vec)),
+                Lookup::Found(v) => return live_value(v).map(|_| string_of(v).map(<[u8]>::to_vec)).transpose(),
                 Lookup::Absent => return Ok(None),
                 Lookup::Retry => continue,
             }
@@ -348,6 +348,15 @@ pub(crate) fn live_value(v: VersionRef<'_>) -> Option<&[u8]> {
         return None;
     }
     Some(v.value())
+}
+
+/// The bytes of a string version; a `WrongType` error for a collection.
+#[inline]
+pub(crate) fn string_of<'g>(v: VersionRef<'g>) -> Result<&'g [u8]> {
+    match v.kind() {
+        crate::collections::coll::Kind::String => Ok(v.value()),
+        holds => Err(crate::collections::typed::wrong_type(holds, crate::collections::coll::Kind::String)),
+    }
 }
 
 /// The live version of `item` at `seq` for a registered view (whose versions are never trimmed).

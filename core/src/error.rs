@@ -28,7 +28,8 @@ pub enum Error {
     OutOfMemory { used: u64, limit: u64 },
     /// An earlier write to disk failed, so the store refuses writes until it is reopened.
     ReadOnly { reason: String },
-    /// The value of a key is not what the operation needs (e.g. INCR on text that is not a number).
+    /// The value of a key is not what the operation needs: another type (a hash where a list is
+    /// wanted, see [`Error::is_type_mismatch`]), or text that is not a number (INCR).
     WrongType(String),
 }
 
@@ -36,6 +37,12 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// True for the `WrongType` of an operation on a key holding another type (a hash where a
+    /// list is wanted...), as opposed to a value of the right type that is not a number.
+    pub fn is_type_mismatch(&self) -> bool {
+        matches!(self, Error::WrongType(m) if m.starts_with(crate::collections::typed::TYPE_MISMATCH))
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Error {
         Error::Io { context: context.into(), source }
     }

@@ -33,6 +33,17 @@ impl Engine {
             .iter()
             .map(|op| match op {
                 Op::Put { key, value, .. } => (key.len() + value.len() + 64) as u64,
+                // What the edits add, at most: removing elements is always allowed.
+                Op::Coll { key, edits, .. } if !edits.is_empty() => {
+                    crate::collections::edit::decode(edits).map_or(0, |es| {
+                        let added: usize = es.iter().map(|e| e.added_bytes()).sum();
+                        if added == 0 {
+                            0
+                        } else {
+                            (key.len() + added + 64) as u64
+                        }
+                    })
+                }
                 _ => 0,
             })
             .sum();

@@ -86,7 +86,7 @@ impl Engine {
         w.live_keys -= 1;
         w.count_ttl(head.expires_at(), false);
         w.key_bytes -= item.key(guard).len() as u64;
-        w.value_bytes -= head.value().len() as u64;
+        w.value_bytes -= head.payload_len() as u64;
         w.mem_bytes += item.push(&NewVersion { seq, expires_at: 0, value: None }) as u64;
         w.mem_bytes -= item.trim(keep, guard, &mut w.reclaim) as u64;
         true

@@ -11,6 +11,12 @@
 //! the item itself is freed, or until the writer replaces the item with a compact copy
 //! (`compact_copy`) that holds the newest version inline.
 //!
+//! A collection's version (`V_COLL`) holds no bytes of its own: its 8 value bytes are a pointer
+//! from `Arc::into_raw` to the `Coll`, whose strong count the version owns and gives back when it
+//! is freed. Such a version is never the inline one (the inline version is never freed on its
+//! own, so it could not drop its `Arc` when trimmed): a collection's item is allocated with an
+//! inline tombstone at sequence 0, which every reader older than the collection sees as absent.
+//!
 //! The two low bits of the head word are writer-only flags saying which writer queue holds the
 //! item (`IN_TRIM_QUEUE`, `IN_GC_QUEUE`); readers mask them off. Memory is retired through the
 //! writer's `Reclaimer`, never freed in place.
@@ -20,9 +26,11 @@ use std::marker::PhantomData;
 use std::mem::size_of;
 use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use crossbeam_epoch::Guard;
 
+use crate::collections::coll::{Coll, Kind};
 use crate::reclaim::Reclaimer;
 
 /// Low bit of a `next` link: older versions existed but were reclaimed. A reader whose read
@@ -35,6 +43,11 @@ pub(crate) const IN_GC_QUEUE: usize = 2;
 const HEAD_FLAGS: usize = IN_TRIM_QUEUE | IN_GC_QUEUE;
 const V_TOMBSTONE: u32 = 1;
 const V_INLINE: u32 = 2;
+/// The version holds an `Arc<Coll>` (see the file comment); its kind code is in `KIND_BITS`.
+const V_COLL: u32 = 4;
+const KIND_SHIFT: u32 = 8;
+const KIND_BITS: u32 = 0xf << KIND_SHIFT;
+const PTR: usize = size_of::<usize>();
 
 #[repr(C)]
 struct VersionHeader {
@@ -102,6 +115,44 @@ unsafe fn write_version(at: *mut u8, v: &NewVersion<'_>, inline: bool) {
         if let Some(value) = v.value {
             ptr::copy_nonoverlapping(value.as_ptr(), at.add(VH), value.len());
         }
+    }
+}
+
+/// Writes a collection version at `at`, giving it one strong count of `coll`.
+///
+/// # Safety
+/// `at` must be valid for writes of `VH + PTR` bytes and aligned to 8.
+unsafe fn write_coll_version(at: *mut u8, seq: u64, expires_at: u64, coll: Arc<Coll>) {
+    let flags = V_COLL | (u32::from(coll.kind().code()) << KIND_SHIFT);
+    let header = VersionHeader { seq, expires_at, next: AtomicUsize::new(0), len: PTR as u32, flags };
+    let raw = Arc::into_raw(coll) as usize;
+    // SAFETY: the caller guarantees room and alignment for the header and the pointer.
+    unsafe {
+        ptr::write(at as *mut VersionHeader, header);
+        ptr::write_unaligned(at.add(VH) as *mut usize, raw);
+    }
+}
+
+/// The bytes a version accounts for: its allocation, and for a collection the heap of its trees
+/// (shared nodes are counted by every version that holds them, an overestimate that lasts only
+/// while older versions are kept).
+fn version_bytes(h: &VersionHeader) -> usize {
+    let own = version_layout(h.len as usize).size();
+    if h.flags & V_COLL != 0 {
+        // SAFETY: a collection version's value bytes are the pointer its Arc gave, still owned.
+        own + unsafe { coll_of(h) }.heap_bytes()
+    } else {
+        own
+    }
+}
+
+/// # Safety
+/// `h` is a live version with `V_COLL` set.
+unsafe fn coll_of(h: &VersionHeader) -> &Coll {
+    // SAFETY: the value bytes hold `Arc::into_raw` of a Coll whose count the version still owns.
+    unsafe {
+        let raw = ptr::read_unaligned((h as *const VersionHeader as *const u8).add(VH) as *const usize);
+        &*(raw as *const Coll)
     }
 }
 
@@ -248,12 +299,40 @@ impl ItemRef {
         }
         // SAFETY: `p` has room and alignment for the header and value (version_layout).
         unsafe { write_version(p, v, false) };
+        self.link_head(p);
+        layout.size()
+    }
+
+    /// Allocates an item for a collection: the inline version is a tombstone at sequence 0 and
+    /// `coll` is the standalone head at `seq` (see the file comment).
+    pub(crate) fn alloc_coll(key: &[u8], seq: u64, expires_at: u64, coll: Arc<Coll>) -> ItemRef {
+        let item = ItemRef::alloc(key, &NewVersion { seq: 0, expires_at: 0, value: None });
+        item.push_coll(seq, expires_at, coll);
+        item
+    }
+
+    /// Pushes a collection version at the head, like `push`. Returns the bytes it accounts for.
+    pub(crate) fn push_coll(self, seq: u64, expires_at: u64, coll: Arc<Coll>) -> usize {
+        let layout = version_layout(PTR);
+        // SAFETY: the layout is at least VH bytes.
+        let p = unsafe { alloc(layout) };
+        if p.is_null() {
+            handle_alloc_error(layout);
+        }
+        // SAFETY: `p` has room and alignment for the header and the pointer (version_layout).
+        unsafe { write_coll_version(p, seq, expires_at, coll) };
+        self.link_head(p);
+        // SAFETY: initialised just above.
+        version_bytes(unsafe { &*(p as *const VersionHeader) })
+    }
+
+    /// Links the initialised, unshared version `p` at the head. Writer only.
+    fn link_head(self, p: *mut u8) {
         let word = self.header().head.load(Ordering::Relaxed);
-        // SAFETY: `p` was initialised just above and is not yet shared.
+        // SAFETY: the caller passes a version initialised and not yet shared.
         unsafe { (*(p as *const VersionHeader)).next.store(word & !HEAD_FLAGS, Ordering::Relaxed) };
         // Release: a reader that sees the new head sees its initialised contents.
         self.header().head.store(p as usize | (word & HEAD_FLAGS), Ordering::Release);
-        layout.size()
     }
 
     /// The writer's queue flags (`IN_TRIM_QUEUE`, `IN_GC_QUEUE`). Writer only.
@@ -282,7 +361,8 @@ impl ItemRef {
     pub(crate) fn compact_copy(self, guard: &Guard) -> Option<ItemRef> {
         let head = self.head(guard);
         let hdr = head.header();
-        if hdr.flags & (V_INLINE | V_TOMBSTONE) != 0 || matches!(head.next(), Link::Version(_)) {
+        // A collection's head stays standalone (see the file comment).
+        if hdr.flags & (V_INLINE | V_TOMBSTONE | V_COLL) != 0 || matches!(head.next(), Link::Version(_)) {
             return None;
         }
         let v = NewVersion { seq: hdr.seq, expires_at: hdr.expires_at, value: Some(head.value()) };
@@ -321,7 +401,7 @@ impl ItemRef {
             let h = unsafe { &*(cur as *const VersionHeader) };
             let next = h.next.load(Ordering::Relaxed) & !TRIMMED;
             if h.flags & V_INLINE == 0 {
-                let size = version_layout(h.len as usize).size();
+                let size = version_bytes(h);
                 freed += size;
                 // SAFETY: the version is unlinked, so readers that pin from now on cannot reach
                 // it; it is retired once (it was linked once); free_version matches its layout.
@@ -338,7 +418,7 @@ impl ItemRef {
         let mut v = self.head(guard);
         loop {
             if v.header().flags & V_INLINE == 0 {
-                total += version_layout(v.header().len as usize).size();
+                total += version_bytes(v.header());
             }
             match v.next() {
                 Link::Version(n) => v = n,
@@ -384,10 +464,15 @@ impl ItemRef {
 /// # Safety
 /// `addr` is a standalone version that nothing references any more.
 pub(crate) unsafe fn free_version(addr: usize) {
-    // SAFETY: the caller passes a live standalone version allocated with version_layout(len).
+    // SAFETY: the caller passes a live standalone version allocated with version_layout(len);
+    // a collection version owns one strong count of its Arc, given back here, once.
     unsafe {
-        let len = (*(addr as *const VersionHeader)).len as usize;
-        dealloc(addr as *mut u8, version_layout(len));
+        let h = &*(addr as *const VersionHeader);
+        if h.flags & V_COLL != 0 {
+            let raw = ptr::read_unaligned((addr as *const u8).add(VH) as *const usize);
+            drop(Arc::from_raw(raw as *const Coll));
+        }
+        dealloc(addr as *mut u8, version_layout(h.len as usize));
     }
 }
 
@@ -460,10 +545,53 @@ impl<'g> VersionRef<'g> {
         h.flags & V_TOMBSTONE == 0 && (h.expires_at == 0 || h.expires_at > now_ms)
     }
 
+    /// The bytes of a string version; empty for a tombstone and for a collection (whose value is
+    /// `coll`).
     pub(crate) fn value(&self) -> &'g [u8] {
+        if self.header().flags & V_COLL != 0 {
+            return &[];
+        }
         let len = self.header().len as usize;
         // SAFETY: the value bytes follow the header, are immutable, and live as long as 'g.
         unsafe { std::slice::from_raw_parts((self.ptr.as_ptr() as *const u8).add(VH), len) }
+    }
+
+    /// What the version holds (a tombstone counts as a string: it holds nothing).
+    pub(crate) fn kind(&self) -> Kind {
+        let flags = self.header().flags;
+        if flags & V_COLL == 0 {
+            return Kind::String;
+        }
+        Kind::from_code(((flags & KIND_BITS) >> KIND_SHIFT) as u8).expect("a version's kind code is valid")
+    }
+
+    /// The collection of a collection version.
+    pub(crate) fn coll(&self) -> Option<&'g Coll> {
+        // SAFETY: V_COLL says the value bytes are a live Arc pointer; the version (and with it
+        // the count it owns) lives as long as 'g.
+        (self.header().flags & V_COLL != 0).then(|| unsafe { coll_of(self.header()) })
+    }
+
+    /// A new strong count of the collection, for a version that keeps it (an expiry change).
+    pub(crate) fn coll_arc(&self) -> Option<Arc<Coll>> {
+        if self.header().flags & V_COLL == 0 {
+            return None;
+        }
+        // SAFETY: the value bytes are `Arc::into_raw` of a Coll whose count the version owns for
+        // as long as 'g, so the count is at least one while we add ours.
+        unsafe {
+            let raw = ptr::read_unaligned((self.ptr.as_ptr() as *const u8).add(VH) as *const usize) as *const Coll;
+            Arc::increment_strong_count(raw);
+            Some(Arc::from_raw(raw))
+        }
+    }
+
+    /// The bytes of the value as `Stats::value_bytes` counts them (a collection's elements).
+    pub(crate) fn payload_len(&self) -> usize {
+        match self.coll() {
+            Some(c) => c.data_bytes(),
+            None => self.value().len(),
+        }
     }
 
     pub(crate) fn next(&self) -> Link<'g> {

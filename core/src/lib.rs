@@ -19,6 +19,7 @@
 mod batch;
 mod checkpoint;
 mod clock;
+mod collections;
 mod commit;
 mod counters;
 mod db;
@@ -56,6 +57,11 @@ mod verify;
 mod wal;
 
 pub use batch::WriteBatch;
+pub use collections::coll::Kind;
+pub use collections::lists::End;
+pub use collections::random::ScanPage;
+pub use collections::sets::SetOp;
+pub use collections::zsets::{Aggregate, ScoreBound, Scored, ZAddFlags, ZSetOp};
 pub use db::{CasOutcome, Db, Ttl};
 pub use error::{Error, Result};
 pub use events::{Event, EventListener};

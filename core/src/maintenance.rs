@@ -306,7 +306,9 @@ impl Engine {
         let mut out = CheckpointWriter::create(dir, seq, now_ms())?;
         let mut count = 0u64;
         let mut from: Option<Vec<u8>> = None;
-        let mut chunk: Vec<(Vec<u8>, Vec<u8>, u64)> = Vec::with_capacity(CHECKPOINT_CHUNK);
+        // A collection is taken as a share of its version's trees: writing it streams their
+        // elements without copying them first.
+        let mut chunk: Vec<(Vec<u8>, Stored, u64)> = Vec::with_capacity(CHECKPOINT_CHUNK);
         loop {
             if self.closed.load(Ordering::Acquire) {
                 out.abandon();
@@ -315,11 +317,19 @@ impl Engine {
             chunk.clear();
             let lo = from.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
             from = self.scan_chunk(lo, Bound::Unbounded, false, seq, CHECKPOINT_CHUNK, &mut |k, v| {
-                chunk.push((k.to_vec(), v.value().to_vec(), v.expires_at()));
+                let stored = match v.coll_arc() {
+                    Some(coll) => Stored::Coll(coll),
+                    None => Stored::Bytes(v.value().to_vec()),
+                };
+                chunk.push((k.to_vec(), stored, v.expires_at()));
                 true
             });
             for (k, v, e) in &chunk {
-                if let Err(err) = out.add(k, v, *e) {
+                let added = match v {
+                    Stored::Bytes(v) => out.add(k, v, *e),
+                    Stored::Coll(c) => out.add_coll(k, c, *e),
+                };
+                if let Err(err) = added {
                     out.abandon();
                     return Err(err);
                 }
@@ -333,4 +343,10 @@ impl Engine {
         out.finish()?;
         Ok(count)
     }
+}
+
+/// A value taken for a checkpoint chunk.
+enum Stored {
+    Bytes(Vec<u8>),
+    Coll(std::sync::Arc<crate::collections::coll::Coll>),
 }

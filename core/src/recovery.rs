@@ -60,14 +60,23 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
             prev = Some(key.to_vec());
             // Loaded even if it expired while the store was closed: a record later in the log
             // may have removed or extended its TTL. Reads hide it; the sweep buries it after open.
-            items.push(ItemRef::alloc(key, &NewVersion { seq: 0, expires_at, value: Some(value) }));
+            let (item, value_len) = match value {
+                checkpoint::Value::Bytes(value) => {
+                    (ItemRef::alloc(key, &NewVersion { seq: 0, expires_at, value: Some(value) }), value.len())
+                }
+                checkpoint::Value::Coll(coll) => {
+                    let len = coll.data_bytes();
+                    (ItemRef::alloc_coll(key, 0, expires_at, std::sync::Arc::new(coll)), len)
+                }
+            };
+            items.push(item);
             if expires_at != 0 {
                 w.expiries.push(expires_at, 0, key);
             }
             w.count_ttl(expires_at, true);
             w.live_keys += 1;
             w.key_bytes += key.len() as u64;
-            w.value_bytes += value.len() as u64;
+            w.value_bytes += value_len as u64;
         });
         let info = match info {
             Ok(info) if !order_error => info,
@@ -92,7 +101,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
     for &it in &items {
         let hash = engine.hash.hash(it.key(&guard));
         engine.hash.insert(&mut w.hash, it, hash, &guard, &mut w.reclaim);
-        w.mem_bytes += it.size() as u64;
+        w.mem_bytes += (it.size() + it.chain_bytes(&guard)) as u64;
     }
     drop(items);
 
@@ -103,7 +112,9 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
         records_replayed += 1;
         let ops = decode_ops(payload).map_err(|reason| Error::corruption(dir, 0, reason))?;
         for op in &ops {
-            engine.apply(&mut w, op, seq, seq, &guard);
+            engine
+                .apply(&mut w, op, seq, seq, &guard)
+                .map_err(|reason| Error::corruption(dir, 0, format!("record {seq}: {reason}")))?;
         }
         engine.collect_garbage(&mut w, seq, &guard, usize::MAX);
         w.reclaim.end_commit(&guard);

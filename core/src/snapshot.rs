@@ -27,7 +27,10 @@ impl Snapshot {
         let engine = &self.view.engine;
         engine.check_open()?;
         let guard = epoch::pin();
-        Ok(engine.get_at(key.as_ref(), self.view.seq, &guard).map(|v| v.value().to_vec()))
+        engine
+            .get_at(key.as_ref(), self.view.seq, &guard)
+            .map(|v| crate::engine::string_of(v).map(<[u8]>::to_vec))
+            .transpose()
     }
 
     /// The keys in `range`, in order, as of this snapshot.

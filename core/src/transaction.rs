@@ -56,7 +56,7 @@ impl Transaction {
         let engine = &self.view.engine;
         engine.check_open()?;
         let guard = epoch::pin();
-        Ok(engine.get_at(key, self.view.seq, &guard).map(|v| v.value().to_vec()))
+        engine.get_at(key, self.view.seq, &guard).map(|v| crate::engine::string_of(v).map(<[u8]>::to_vec)).transpose()
     }
 
     /// Writes `value` under `key` with no time-to-live (an earlier one is cleared).

@@ -64,7 +64,11 @@ pub fn verify_with_progress(dir: impl AsRef<Path>, mut progress: impl FnMut(u64,
         let info = checkpoint::load(path, |k, v, _| {
             ordered &= prev.as_deref().is_none_or(|p| p < k);
             prev = Some(k.to_vec());
-            done += ENTRY_HEADER + (k.len() + v.len()) as u64;
+            let value_len = match v {
+                checkpoint::Value::Bytes(v) => v.len(),
+                checkpoint::Value::Coll(c) => c.data_bytes(),
+            };
+            done += ENTRY_HEADER + (k.len() + value_len) as u64;
             progress(done.min(total), total);
         })?;
         done = size(path);

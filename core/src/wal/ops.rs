@@ -2,6 +2,10 @@
 //!
 //! Each op is a tag byte, then LEB128 lengths and raw bytes (see docs/FORMAT.md).
 
+use std::sync::Arc;
+
+use crate::collections::coll::{Coll, Kind};
+
 /// One operation of an atomic write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Op<'a> {
@@ -21,13 +25,45 @@ pub(crate) enum Op<'a> {
     },
     /// Deletes every key.
     Clear,
+    /// Edits the collection at `key` (see `collections/edit.rs`). `fresh` starts from an empty
+    /// collection of `kind` with no expiry (the key was absent, expired, or is being replaced);
+    /// otherwise the edits apply to the key's current collection, keeping its expiry.
+    Coll {
+        key: &'a [u8],
+        kind: Kind,
+        fresh: bool,
+        edits: &'a [u8],
+        /// The collection the edits make, when the writer built it while deciding them, so that
+        /// applying does not repeat the work. Never logged; replay applies `edits`.
+        built: Built<'a>,
+    },
+}
+
+/// A collection built ahead of applying (see `Op::Coll`). Compares equal to any other: it is a
+/// cache of what `edits` say.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Built<'a>(pub Option<&'a Arc<Coll>>);
+
+impl PartialEq for Built<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Built<'_> {}
+
+impl std::fmt::Debug for Built<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Built" } else { "-" })
+    }
 }
 
 /// An op that owns its bytes, for writes computed under the commit lock.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) enum OwnedOp {
     Put { key: Vec<u8>, value: Vec<u8>, expires_at: u64 },
     Delete { key: Vec<u8> },
+    Coll { key: Vec<u8>, kind: Kind, fresh: bool, edits: Vec<u8>, built: Option<Arc<Coll>> },
 }
 
 impl OwnedOp {
@@ -35,6 +71,9 @@ impl OwnedOp {
         match self {
             OwnedOp::Put { key, value, expires_at } => Op::Put { key, value, expires_at: *expires_at },
             OwnedOp::Delete { key } => Op::Delete { key },
+            OwnedOp::Coll { key, kind, fresh, edits, built } => {
+                Op::Coll { key, kind: *kind, fresh: *fresh, edits, built: Built(built.as_ref()) }
+            }
         }
     }
 }
@@ -44,8 +83,10 @@ const TAG_PUT_TTL: u8 = 2;
 const TAG_DELETE: u8 = 3;
 const TAG_EXPIRE: u8 = 4;
 const TAG_CLEAR: u8 = 5;
+const TAG_COLL: u8 = 6;
+const COLL_FRESH: u8 = 0x80;
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -53,7 +94,12 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
+pub(crate) fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_varint(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+pub(crate) fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
         let b = *buf.get(*pos)?;
@@ -66,7 +112,7 @@ fn get_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
     None
 }
 
-fn get_bytes<'a>(buf: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
+pub(crate) fn get_bytes<'a>(buf: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
     let len = usize::try_from(get_varint(buf, pos)?).ok()?;
     let end = pos.checked_add(len)?;
     let b = buf.get(*pos..end)?;
@@ -74,7 +120,7 @@ fn get_bytes<'a>(buf: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
     Some(b)
 }
 
-fn get_u64(buf: &[u8], pos: &mut usize) -> Option<u64> {
+pub(crate) fn get_u64(buf: &[u8], pos: &mut usize) -> Option<u64> {
     let b = buf.get(*pos..*pos + 8)?;
     *pos += 8;
     Some(u64::from_le_bytes(b.try_into().ok()?))
@@ -108,6 +154,12 @@ impl Op<'_> {
                 out.extend_from_slice(key);
             }
             Op::Clear => out.push(TAG_CLEAR),
+            Op::Coll { key, kind, fresh, edits, .. } => {
+                out.push(TAG_COLL);
+                out.push(kind.code() | if fresh { COLL_FRESH } else { 0 });
+                put_bytes(out, key);
+                put_bytes(out, edits);
+            }
         }
     }
 }
@@ -133,6 +185,14 @@ pub(crate) fn decode_ops(payload: &[u8]) -> Result<Vec<Op<'_>>, &'static str> {
                 Op::Expire { key: get_bytes(payload, &mut pos).ok_or(bad)?, expires_at }
             }
             TAG_CLEAR => Op::Clear,
+            TAG_COLL => {
+                let flags = *payload.get(pos).ok_or(bad)?;
+                pos += 1;
+                let kind = Kind::from_code(flags & !COLL_FRESH).filter(|k| *k != Kind::String).ok_or(bad)?;
+                let key = get_bytes(payload, &mut pos).ok_or(bad)?;
+                let edits = get_bytes(payload, &mut pos).ok_or(bad)?;
+                Op::Coll { key, kind, fresh: flags & COLL_FRESH != 0, edits, built: Built(None) }
+            }
             _ => return Err("unknown operation tag in record"),
         };
         ops.push(op);
@@ -156,6 +216,8 @@ mod tests {
             Op::Delete { key: b"gone" },
             Op::Expire { key: b"k", expires_at: 5 },
             Op::Clear,
+            Op::Coll { key: b"h", kind: Kind::Hash, fresh: true, edits: b"\x02\x01f", built: Built(None) },
+            Op::Coll { key: b"z", kind: Kind::ZSet, fresh: false, edits: b"", built: Built(None) },
         ];
         let mut buf = Vec::new();
         for op in &ops {
