@@ -38,6 +38,17 @@ pub fn dump(db: &Db, out: &mut impl Write, progress: &indicatif::ProgressBar) ->
     let mut line = String::new();
     for entry in snap.iter()? {
         let (k, v) = entry?;
+        // Dump lines hold strings only: a collection (whose scan value is empty) would come back
+        // as an empty string, so it is refused rather than lost.
+        if v.is_empty() {
+            if let Some(kind) = db.kind_of(&k)?.filter(|k| *k != scalodb::Kind::String) {
+                return Err(Error::InvalidArgument(format!(
+                    "key {:?} holds a {kind}: the dump format holds strings only (use `scalodb backup` \
+                     for a store with collections)",
+                    String::from_utf8_lossy(&k)
+                )));
+            }
+        }
         // The snapshot fixes values; the expiry is read now (a TTL set since is a newer write).
         let expires_at = match db.ttl(&k)? {
             Ttl::Remaining(d) => now_ms() + d.as_millis() as u64,
