@@ -34,11 +34,25 @@ type OwnedRange = (Bound<Vec<u8>>, Bound<Vec<u8>>);
 /// assert_eq!(db.get("bob").unwrap().as_deref(), Some(&b"30"[..]));
 /// ```
 pub struct Transaction {
-    view: Arc<ReadView>,
-    /// Buffered writes: `None` deletes; `Some((value, expires_at))`, 0 meaning no expiry.
-    writes: BTreeMap<Vec<u8>, Option<(Vec<u8>, u64)>>,
-    reads: BTreeSet<Vec<u8>>,
+    pub(crate) view: Arc<ReadView>,
+    /// Buffered writes, by key.
+    pub(crate) writes: BTreeMap<Vec<u8>, Write>,
+    pub(crate) reads: BTreeSet<Vec<u8>>,
     ranges: Vec<OwnedRange>,
+}
+
+/// A buffered write.
+#[derive(Clone)]
+pub(crate) enum Write {
+    /// A string value and its expiry (0: none).
+    Put(Vec<u8>, u64),
+    Delete,
+    /// Element edits of a collection (see `collections/typed.rs`): the working copy, its
+    /// encoded edits, and whether they start from empty (`Op::Coll`'s *fresh*).
+    Coll {
+        edits: crate::collections::edit::Edits,
+        fresh: bool,
+    },
 }
 
 impl Transaction {
@@ -49,8 +63,14 @@ impl Transaction {
     /// The value of `key` as this transaction sees it (its own writes included).
     pub fn get(&mut self, key: impl AsRef<[u8]>) -> Result<Option<Vec<u8>>> {
         let key = key.as_ref();
-        if let Some(w) = self.writes.get(key) {
-            return Ok(w.as_ref().map(|(v, _)| v.clone()));
+        match self.writes.get(key) {
+            Some(Write::Put(v, _)) => return Ok(Some(v.clone())),
+            Some(Write::Delete) => return Ok(None),
+            Some(Write::Coll { edits, .. }) if edits.coll.is_empty() => return Ok(None),
+            Some(Write::Coll { edits, .. }) => {
+                return Err(crate::collections::typed::wrong_type(edits.coll.kind(), crate::Kind::String))
+            }
+            None => {}
         }
         self.reads.insert(key.to_vec());
         let engine = &self.view.engine;
@@ -61,18 +81,18 @@ impl Transaction {
 
     /// Writes `value` under `key` with no time-to-live (an earlier one is cleared).
     pub fn put(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
-        self.writes.insert(key.as_ref().to_vec(), Some((value.as_ref().to_vec(), 0)));
+        self.writes.insert(key.as_ref().to_vec(), Write::Put(value.as_ref().to_vec(), 0));
     }
 
     /// Writes `value` under `key`, expiring `ttl` from now (now being this call, not the
     /// commit). Setting or clearing only the expiry of a key is a write of its value with the new
     /// expiry: it commits atomically with the transaction's other writes.
     pub fn put_with_ttl(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>, ttl: std::time::Duration) {
-        self.writes.insert(key.as_ref().to_vec(), Some((value.as_ref().to_vec(), crate::clock::expiry_after(ttl))));
+        self.writes.insert(key.as_ref().to_vec(), Write::Put(value.as_ref().to_vec(), crate::clock::expiry_after(ttl)));
     }
 
     pub fn delete(&mut self, key: impl AsRef<[u8]>) {
-        self.writes.insert(key.as_ref().to_vec(), None);
+        self.writes.insert(key.as_ref().to_vec(), Write::Delete);
     }
 
     /// The entries of `range` as this transaction sees them, in order. The whole range counts as
@@ -97,8 +117,10 @@ impl Transaction {
         }
         for (k, w) in self.writes.range::<Vec<u8>, _>((lo.clone(), hi.clone())) {
             match w {
-                Some((v, _)) => merged.insert(k.clone(), v.clone()),
-                None => merged.remove(k),
+                Write::Put(v, _) => merged.insert(k.clone(), v.clone()),
+                // A collection shows in scans with an empty value, as in the store's own.
+                Write::Coll { edits, .. } if !edits.coll.is_empty() => merged.insert(k.clone(), Vec::new()),
+                Write::Coll { .. } | Write::Delete => merged.remove(k),
             };
         }
         self.ranges.push((lo, hi));
@@ -139,8 +161,17 @@ impl Transaction {
             let ops = writes
                 .into_iter()
                 .map(|(key, w)| match w {
-                    Some((value, expires_at)) => OwnedOp::Put { key, value, expires_at },
-                    None => OwnedOp::Delete { key },
+                    Write::Put(value, expires_at) => OwnedOp::Put { key, value, expires_at },
+                    Write::Delete => OwnedOp::Delete { key },
+                    // Validated unchanged since the snapshot: the edits apply to the state
+                    // they were made on.
+                    Write::Coll { edits, fresh } => OwnedOp::Coll {
+                        key,
+                        kind: edits.coll.kind(),
+                        fresh,
+                        edits: edits.encoded,
+                        built: Some(Arc::new(edits.coll)),
+                    },
                 })
                 .collect();
             Ok((ops, ()))

@@ -222,6 +222,7 @@ pub(crate) fn apply(c: &mut Coll, e: &Edit<'_>) -> Result<(), &'static str> {
 
 /// The edits of one write being decided: applied to a working copy of the collection as they
 /// are made (so the next decision sees them) and encoded for the log.
+#[derive(Clone)]
 pub(crate) struct Edits {
     pub coll: Coll,
     pub encoded: Vec<u8>,

@@ -8,7 +8,7 @@ use super::coll::{Coll, Kind};
 use super::edit::Edit;
 use super::ptree::PTree;
 use super::random::ScanPage;
-use crate::db::Db;
+use super::typed::{typed_api, Access};
 use crate::error::{Error, Result};
 
 fn tree(c: &Coll) -> &PTree {
@@ -18,191 +18,220 @@ fn tree(c: &Coll) -> &PTree {
     }
 }
 
-impl Db {
+typed_api! {
     /// Sets each `(field, value)` of `pairs` in the hash at `key` (created if absent). Returns how
     /// many fields were new (HSET).
-    pub fn hset<F: AsRef<[u8]>, V: AsRef<[u8]>>(&self, key: impl AsRef<[u8]>, pairs: &[(F, V)]) -> Result<usize> {
-        for (f, v) in pairs {
-            self.check_element(f.as_ref())?;
-            self.check_element(v.as_ref())?;
-        }
-        self.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
-            let mut added = 0;
-            for (field, value) in pairs {
-                let (field, value) = (field.as_ref(), value.as_ref());
-                let Coll::Hash(t) = &e.coll else { unreachable!() };
-                match t.get(field) {
-                    Some(old) if old == value => continue,
-                    Some(_) => {}
-                    None => added += 1,
-                }
-                e.push(Edit::HSet { field, value });
-            }
-            Ok(added)
-        })
-    }
+    fn hset<F: AsRef<[u8]>, V: AsRef<[u8]>>(key: impl AsRef<[u8]>, pairs: &[(F, V)]) -> usize;
 
     /// Sets `field` only if the hash has no such field (HSETNX). Returns whether it was set.
-    pub fn hsetnx(&self, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<bool> {
-        let (field, value) = (field.as_ref(), value.as_ref());
-        self.check_element(field)?;
-        self.check_element(value)?;
-        self.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
-            let Coll::Hash(t) = &e.coll else { unreachable!() };
-            if t.get(field).is_some() {
-                return Ok(false);
-            }
-            e.push(Edit::HSet { field, value });
-            Ok(true)
-        })
-    }
+    fn hsetnx(key: impl AsRef<[u8]>, field: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> bool;
 
     /// The value of `field` (HGET).
-    pub fn hget(&self, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> Result<Option<Vec<u8>>> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| c.and_then(|c| tree(c).get(field.as_ref())).map(<[u8]>::to_vec))
-    }
+    fn hget(key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> Option<Vec<u8>>;
 
     /// The values of `fields`, None for each that is absent (HMGET).
-    pub fn hmget<F: AsRef<[u8]>>(&self, key: impl AsRef<[u8]>, fields: &[F]) -> Result<Vec<Option<Vec<u8>>>> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| {
-            fields.iter().map(|f| c.and_then(|c| tree(c).get(f.as_ref())).map(<[u8]>::to_vec)).collect()
-        })
-    }
+    fn hmget<F: AsRef<[u8]>>(key: impl AsRef<[u8]>, fields: &[F]) -> Vec<Option<Vec<u8>>>;
 
     /// Removes `fields`. Returns how many existed (HDEL).
-    pub fn hdel<F: AsRef<[u8]>>(&self, key: impl AsRef<[u8]>, fields: &[F]) -> Result<usize> {
-        self.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
-            let mut removed = 0;
-            for field in fields {
-                let field = field.as_ref();
-                let Coll::Hash(t) = &e.coll else { unreachable!() };
-                if t.get(field).is_some() {
-                    e.push(Edit::HDel { field });
-                    removed += 1;
-                }
-            }
-            Ok(removed)
-        })
-    }
+    fn hdel<F: AsRef<[u8]>>(key: impl AsRef<[u8]>, fields: &[F]) -> usize;
 
     /// Whether the hash has `field` (HEXISTS).
-    pub fn hexists(&self, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> Result<bool> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| c.is_some_and(|c| tree(c).get(field.as_ref()).is_some()))
-    }
+    fn hexists(key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> bool;
 
     /// The number of fields, 0 for an absent key (HLEN).
-    pub fn hlen(&self, key: impl AsRef<[u8]>) -> Result<usize> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| c.map_or(0, Coll::len))
-    }
+    fn hlen(key: impl AsRef<[u8]>) -> usize;
 
     /// The length of `field`'s value, 0 if absent (HSTRLEN).
-    pub fn hstrlen(&self, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> Result<usize> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| c.and_then(|c| tree(c).get(field.as_ref())).map_or(0, <[u8]>::len))
-    }
+    fn hstrlen(key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> usize;
 
     /// Every `(field, value)`, in field order (HGETALL).
-    pub fn hgetall(&self, key: impl AsRef<[u8]>) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| {
-            c.map_or_else(Vec::new, |c| tree(c).iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect())
-        })
-    }
+    fn hgetall(key: impl AsRef<[u8]>) -> Vec<(Vec<u8>, Vec<u8>)>;
 
     /// Every field, in order (HKEYS).
-    pub fn hkeys(&self, key: impl AsRef<[u8]>) -> Result<Vec<Vec<u8>>> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| {
-            c.map_or_else(Vec::new, |c| tree(c).iter().map(|(f, _)| f.to_vec()).collect())
-        })
-    }
+    fn hkeys(key: impl AsRef<[u8]>) -> Vec<Vec<u8>>;
 
     /// Every value, in field order (HVALS).
-    pub fn hvals(&self, key: impl AsRef<[u8]>) -> Result<Vec<Vec<u8>>> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| {
-            c.map_or_else(Vec::new, |c| tree(c).iter().map(|(_, v)| v.to_vec()).collect())
-        })
-    }
+    fn hvals(key: impl AsRef<[u8]>) -> Vec<Vec<u8>>;
 
     /// Adds `delta` to the integer in `field` (absent counts as 0) and returns the new value
     /// (HINCRBY). A value that is not an integer, or an overflow, is an error and writes nothing.
-    pub fn hincrby(&self, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>, delta: i64) -> Result<i64> {
-        let field = field.as_ref();
-        self.check_element(field)?;
-        self.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
-            let Coll::Hash(t) = &e.coll else { unreachable!() };
-            let old = match t.get(field) {
-                None => 0,
-                Some(v) => std::str::from_utf8(v)
-                    .ok()
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .ok_or_else(|| Error::WrongType("the hash value is not an integer".into()))?,
-            };
-            let new = old
-                .checked_add(delta)
-                .ok_or_else(|| Error::InvalidArgument(format!("incrementing {old} by {delta} overflows")))?;
-            e.push(Edit::HSet { field, value: new.to_string().as_bytes() });
-            Ok(new)
-        })
-    }
+    fn hincrby(key: impl AsRef<[u8]>, field: impl AsRef<[u8]>, delta: i64) -> i64;
 
     /// Adds `delta` to the number in `field` (absent counts as 0) and returns the new value
     /// (HINCRBYFLOAT). The result must be finite.
-    pub fn hincrbyfloat(&self, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>, delta: f64) -> Result<f64> {
-        let field = field.as_ref();
-        self.check_element(field)?;
-        self.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
-            let Coll::Hash(t) = &e.coll else { unreachable!() };
-            let old = match t.get(field) {
-                None => 0.0,
-                Some(v) => std::str::from_utf8(v)
-                    .ok()
-                    .and_then(parse_float)
-                    .ok_or_else(|| Error::WrongType("the hash value is not a float".into()))?,
-            };
-            let new = old + delta;
-            if !new.is_finite() {
-                return Err(Error::InvalidArgument("increment would produce NaN or Infinity".into()));
-            }
-            e.push(Edit::HSet { field, value: format_float(new).as_bytes() });
-            Ok(new)
-        })
-    }
+    fn hincrbyfloat(key: impl AsRef<[u8]>, field: impl AsRef<[u8]>, delta: f64) -> f64;
 
     /// Random fields with their values (HRANDFIELD): `count` distinct ones if positive (at most
     /// the hash's size), `-count` with repetitions if negative.
-    pub fn hrandfield(&self, key: impl AsRef<[u8]>, count: i64) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| {
-            let Some(c) = c else { return Vec::new() };
-            let t = tree(c);
-            super::random::pick_ranks(t.len(), count)
-                .into_iter()
-                .filter_map(|r| t.at(r).map(|(f, v)| (f.to_vec(), v.to_vec())))
-                .collect()
-        })
-    }
+    fn hrandfield(key: impl AsRef<[u8]>, count: i64) -> Vec<(Vec<u8>, Vec<u8>)>;
 
     /// Up to `count` fields after `after` (from the first if None), in field order, and the
     /// cursor to pass next (None when the walk is done). Fields present for the whole walk are
     /// returned exactly once (HSCAN).
-    pub fn hscan(
-        &self,
-        key: impl AsRef<[u8]>,
-        after: Option<&[u8]>,
-        count: usize,
-    ) -> Result<ScanPage<(Vec<u8>, Vec<u8>)>> {
-        self.read_coll(key.as_ref(), Kind::Hash, |c| match c {
-            None => (Vec::new(), None),
-            Some(c) => super::random::scan_tree(tree(c), after, count),
-        })
-    }
+    fn hscan(key: impl AsRef<[u8]>, after: Option<&[u8]>, count: usize) -> ScanPage<(Vec<u8>, Vec<u8>)>;
+}
 
-    /// An element (field, value, member) is held to the value size limit before anything is
-    /// written.
-    pub(crate) fn check_element(&self, b: &[u8]) -> Result<()> {
-        let max = self.engine().opts.max_value_size;
-        if b.len() > max {
-            return Err(Error::ValueTooLarge { len: b.len(), max });
-        }
-        Ok(())
+fn hset<A: Access, F: AsRef<[u8]>, V: AsRef<[u8]>>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    pairs: &[(F, V)],
+) -> Result<usize> {
+    for (f, v) in pairs {
+        a.check_element(f.as_ref())?;
+        a.check_element(v.as_ref())?;
     }
+    a.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
+        let mut added = 0;
+        for (field, value) in pairs {
+            let (field, value) = (field.as_ref(), value.as_ref());
+            let Coll::Hash(t) = &e.coll else { unreachable!() };
+            match t.get(field) {
+                Some(old) if old == value => continue,
+                Some(_) => {}
+                None => added += 1,
+            }
+            e.push(Edit::HSet { field, value });
+        }
+        Ok(added)
+    })
+}
+
+fn hsetnx<A: Access>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    field: impl AsRef<[u8]>,
+    value: impl AsRef<[u8]>,
+) -> Result<bool> {
+    let (field, value) = (field.as_ref(), value.as_ref());
+    a.check_element(field)?;
+    a.check_element(value)?;
+    a.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
+        let Coll::Hash(t) = &e.coll else { unreachable!() };
+        if t.get(field).is_some() {
+            return Ok(false);
+        }
+        e.push(Edit::HSet { field, value });
+        Ok(true)
+    })
+}
+
+fn hget<A: Access>(a: &mut A, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> Result<Option<Vec<u8>>> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| c.and_then(|c| tree(c).get(field.as_ref())).map(<[u8]>::to_vec))
+}
+
+fn hmget<A: Access, F: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, fields: &[F]) -> Result<Vec<Option<Vec<u8>>>> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| {
+        fields.iter().map(|f| c.and_then(|c| tree(c).get(f.as_ref())).map(<[u8]>::to_vec)).collect()
+    })
+}
+
+fn hdel<A: Access, F: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, fields: &[F]) -> Result<usize> {
+    a.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
+        let mut removed = 0;
+        for field in fields {
+            let field = field.as_ref();
+            let Coll::Hash(t) = &e.coll else { unreachable!() };
+            if t.get(field).is_some() {
+                e.push(Edit::HDel { field });
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    })
+}
+
+fn hexists<A: Access>(a: &mut A, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> Result<bool> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| c.is_some_and(|c| tree(c).get(field.as_ref()).is_some()))
+}
+
+fn hlen<A: Access>(a: &mut A, key: impl AsRef<[u8]>) -> Result<usize> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| c.map_or(0, Coll::len))
+}
+
+fn hstrlen<A: Access>(a: &mut A, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>) -> Result<usize> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| c.and_then(|c| tree(c).get(field.as_ref())).map_or(0, <[u8]>::len))
+}
+
+fn hgetall<A: Access>(a: &mut A, key: impl AsRef<[u8]>) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| {
+        c.map_or_else(Vec::new, |c| tree(c).iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect())
+    })
+}
+
+fn hkeys<A: Access>(a: &mut A, key: impl AsRef<[u8]>) -> Result<Vec<Vec<u8>>> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| {
+        c.map_or_else(Vec::new, |c| tree(c).iter().map(|(f, _)| f.to_vec()).collect())
+    })
+}
+
+fn hvals<A: Access>(a: &mut A, key: impl AsRef<[u8]>) -> Result<Vec<Vec<u8>>> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| {
+        c.map_or_else(Vec::new, |c| tree(c).iter().map(|(_, v)| v.to_vec()).collect())
+    })
+}
+
+fn hincrby<A: Access>(a: &mut A, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>, delta: i64) -> Result<i64> {
+    let field = field.as_ref();
+    a.check_element(field)?;
+    a.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
+        let Coll::Hash(t) = &e.coll else { unreachable!() };
+        let old = match t.get(field) {
+            None => 0,
+            Some(v) => std::str::from_utf8(v)
+                .ok()
+                .and_then(|s| s.parse::<i64>().ok())
+                .ok_or_else(|| Error::WrongType("the hash value is not an integer".into()))?,
+        };
+        let new = old
+            .checked_add(delta)
+            .ok_or_else(|| Error::InvalidArgument(format!("incrementing {old} by {delta} overflows")))?;
+        e.push(Edit::HSet { field, value: new.to_string().as_bytes() });
+        Ok(new)
+    })
+}
+
+fn hincrbyfloat<A: Access>(a: &mut A, key: impl AsRef<[u8]>, field: impl AsRef<[u8]>, delta: f64) -> Result<f64> {
+    let field = field.as_ref();
+    a.check_element(field)?;
+    a.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
+        let Coll::Hash(t) = &e.coll else { unreachable!() };
+        let old = match t.get(field) {
+            None => 0.0,
+            Some(v) => std::str::from_utf8(v)
+                .ok()
+                .and_then(parse_float)
+                .ok_or_else(|| Error::WrongType("the hash value is not a float".into()))?,
+        };
+        let new = old + delta;
+        if !new.is_finite() {
+            return Err(Error::InvalidArgument("increment would produce NaN or Infinity".into()));
+        }
+        e.push(Edit::HSet { field, value: format_float(new).as_bytes() });
+        Ok(new)
+    })
+}
+
+fn hrandfield<A: Access>(a: &mut A, key: impl AsRef<[u8]>, count: i64) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| {
+        let Some(c) = c else { return Vec::new() };
+        let t = tree(c);
+        super::random::pick_ranks(t.len(), count)
+            .into_iter()
+            .filter_map(|r| t.at(r).map(|(f, v)| (f.to_vec(), v.to_vec())))
+            .collect()
+    })
+}
+
+fn hscan<A: Access>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    after: Option<&[u8]>,
+    count: usize,
+) -> Result<ScanPage<(Vec<u8>, Vec<u8>)>> {
+    a.read_coll(key.as_ref(), Kind::Hash, |c| match c {
+        None => (Vec::new(), None),
+        Some(c) => super::random::scan_tree(tree(c), after, count),
+    })
 }
 
 /// Parses a float as Redis does for increments: decimal or exponent notation, `inf`, no NaN.

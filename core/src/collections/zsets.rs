@@ -8,7 +8,7 @@ use std::ops::Bound;
 
 use super::coll::{score_key, score_of_key, score_of_value, zkey, Coll, Kind, ZSet};
 use super::edit::{Edit, Edits};
-use crate::db::Db;
+use super::typed::{typed_api, Access};
 use crate::error::{Error, Result};
 
 fn zset(c: &Coll) -> &ZSet {
@@ -118,294 +118,345 @@ fn limit(range: std::ops::Range<usize>, lim: Option<(usize, i64)>, rev: bool) ->
     }
 }
 
-impl Db {
+typed_api! {
     /// Adds or updates members (ZADD) under `flags`. Returns how many were added (or changed,
     /// with `ch`). NX with XX, or NX with GT/LT, is an error.
-    pub fn zadd<M: AsRef<[u8]>>(&self, key: impl AsRef<[u8]>, entries: &[(f64, M)], flags: ZAddFlags) -> Result<usize> {
-        check_flags(flags)?;
-        for (s, m) in entries {
-            check_score(*s)?;
-            self.check_element(m.as_ref())?;
-        }
-        self.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
-            let mut counted = 0;
-            for (score, m) in entries {
-                let member = m.as_ref();
-                if let Some(new) = zadd_one(e, member, *score, flags)? {
-                    counted += usize::from(new.added || (flags.ch && new.changed));
-                }
-            }
-            Ok(counted)
-        })
-    }
+    fn zadd<M: AsRef<[u8]>>(key: impl AsRef<[u8]>, entries: &[(f64, M)], flags: ZAddFlags) -> usize;
 
     /// ZADD with INCR: adds `delta` to the member's score under `flags`. Returns the new score,
     /// None if a condition prevented the update.
-    pub fn zadd_incr(
-        &self,
-        key: impl AsRef<[u8]>,
-        delta: f64,
-        member: impl AsRef<[u8]>,
-        flags: ZAddFlags,
-    ) -> Result<Option<f64>> {
-        check_flags(flags)?;
-        check_score(delta)?;
-        let member = member.as_ref();
-        self.check_element(member)?;
-        self.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
-            let old = score_in(e, member);
-            let new = old.unwrap_or(0.0) + delta;
-            if new.is_nan() {
-                return Err(Error::InvalidArgument("resulting score is not a number (NaN)".into()));
-            }
-            Ok(zadd_one(e, member, new, flags)?.map(|_| new))
-        })
-    }
+    fn zadd_incr(key: impl AsRef<[u8]>, delta: f64, member: impl AsRef<[u8]>, flags: ZAddFlags) -> Option<f64>;
 
     /// Adds `delta` to the member's score (absent counts as 0) and returns it (ZINCRBY).
-    pub fn zincrby(&self, key: impl AsRef<[u8]>, delta: f64, member: impl AsRef<[u8]>) -> Result<f64> {
-        Ok(self.zadd_incr(key, delta, member, ZAddFlags::default())?.expect("no condition to refuse it"))
-    }
+    fn zincrby(key: impl AsRef<[u8]>, delta: f64, member: impl AsRef<[u8]>) -> f64;
 
     /// Removes members. Returns how many were there (ZREM).
-    pub fn zrem<M: AsRef<[u8]>>(&self, key: impl AsRef<[u8]>, members: &[M]) -> Result<usize> {
-        self.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
-            let mut n = 0;
-            for m in members {
-                if score_in(e, m.as_ref()).is_some() {
-                    e.push(Edit::ZRem { member: m.as_ref() });
-                    n += 1;
-                }
-            }
-            Ok(n)
-        })
-    }
+    fn zrem<M: AsRef<[u8]>>(key: impl AsRef<[u8]>, members: &[M]) -> usize;
 
     /// The score of `member` (ZSCORE).
-    pub fn zscore(&self, key: impl AsRef<[u8]>, member: impl AsRef<[u8]>) -> Result<Option<f64>> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| {
-            c.and_then(|c| zset(c).members.get(member.as_ref())).map(score_of_value)
-        })
-    }
+    fn zscore(key: impl AsRef<[u8]>, member: impl AsRef<[u8]>) -> Option<f64>;
 
     /// The scores of `members` (ZMSCORE).
-    pub fn zmscore<M: AsRef<[u8]>>(&self, key: impl AsRef<[u8]>, members: &[M]) -> Result<Vec<Option<f64>>> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| {
-            members.iter().map(|m| c.and_then(|c| zset(c).members.get(m.as_ref())).map(score_of_value)).collect()
-        })
-    }
+    fn zmscore<M: AsRef<[u8]>>(key: impl AsRef<[u8]>, members: &[M]) -> Vec<Option<f64>>;
 
     /// The number of members (ZCARD).
-    pub fn zcard(&self, key: impl AsRef<[u8]>) -> Result<usize> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| c.map_or(0, Coll::len))
-    }
+    fn zcard(key: impl AsRef<[u8]>) -> usize;
 
     /// How many members have a score in `min..max` (ZCOUNT), in O(log n).
-    pub fn zcount(&self, key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound) -> Result<usize> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| c.map_or(0, |c| score_ranks(zset(c), min, max).len()))
-    }
+    fn zcount(key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound) -> usize;
 
     /// How many members are in a lexicographic range (ZLEXCOUNT).
-    pub fn zlexcount(&self, key: impl AsRef<[u8]>, min: Bound<&[u8]>, max: Bound<&[u8]>) -> Result<usize> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| c.map_or(0, |c| lex_ranks(zset(c), min, max).len()))
-    }
+    fn zlexcount(key: impl AsRef<[u8]>, min: Bound<&[u8]>, max: Bound<&[u8]>) -> usize;
 
     /// The rank of `member` by ascending score (or descending with `rev`), with its score
     /// (ZRANK / ZREVRANK).
-    pub fn zrank(&self, key: impl AsRef<[u8]>, member: impl AsRef<[u8]>, rev: bool) -> Result<Option<(usize, f64)>> {
-        let member = member.as_ref();
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| {
-            let z = zset(c?);
-            let score = score_of_value(z.members.get(member)?);
-            let r = z.scores.rank(&zkey(score, member)).ok()?;
-            Some((if rev { z.scores.len() - 1 - r } else { r }, score))
-        })
-    }
+    fn zrank(key: impl AsRef<[u8]>, member: impl AsRef<[u8]>, rev: bool) -> Option<(usize, f64)>;
 
     /// Members from rank `start` to `stop` inclusive (negative from the end), by ascending score
     /// or descending with `rev` (ZRANGE).
-    pub fn zrange(&self, key: impl AsRef<[u8]>, start: i64, stop: i64, rev: bool) -> Result<Vec<Scored>> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| {
-            let Some(c) = c else { return Vec::new() };
-            let z = zset(c);
-            let len = z.scores.len();
-            let r = super::lists::clamp_range(len, start, stop);
-            if rev {
-                z.scores.range(len - r.end..len - r.start).rev().map(|(k, _)| entry(k)).collect()
-            } else {
-                z.scores.range(r).map(|(k, _)| entry(k)).collect()
-            }
-        })
-    }
+    fn zrange(key: impl AsRef<[u8]>, start: i64, stop: i64, rev: bool) -> Vec<Scored>;
 
     /// Members with a score in `min..max`, ascending (descending with `rev`: still give `min` as
     /// the low end), after LIMIT `offset count` (ZRANGEBYSCORE / ZREVRANGEBYSCORE).
-    pub fn zrange_by_score(
-        &self,
-        key: impl AsRef<[u8]>,
-        min: ScoreBound,
-        max: ScoreBound,
-        rev: bool,
-        lim: Option<(usize, i64)>,
-    ) -> Result<Vec<Scored>> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| {
-            let Some(c) = c else { return Vec::new() };
-            let z = zset(c);
-            let r = limit(score_ranks(z, min, max), lim, rev);
-            let it = z.scores.range(r).map(|(k, _)| entry(k));
-            if rev {
-                it.rev().collect()
-            } else {
-                it.collect()
-            }
-        })
-    }
+    fn zrange_by_score(key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound, rev: bool, lim: Option<(usize, i64)>) -> Vec<Scored>;
 
     /// Members in a lexicographic range, ascending (descending with `rev`), after LIMIT
     /// (ZRANGEBYLEX / ZREVRANGEBYLEX).
-    pub fn zrange_by_lex(
-        &self,
-        key: impl AsRef<[u8]>,
-        min: Bound<&[u8]>,
-        max: Bound<&[u8]>,
-        rev: bool,
-        lim: Option<(usize, i64)>,
-    ) -> Result<Vec<Scored>> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| {
-            let Some(c) = c else { return Vec::new() };
-            let z = zset(c);
-            let r = limit(lex_ranks(z, min, max), lim, rev);
-            let it = z.members.range(r).map(|(m, s)| (m.to_vec(), score_of_value(s)));
-            if rev {
-                it.rev().collect()
-            } else {
-                it.collect()
-            }
-        })
-    }
+    fn zrange_by_lex(key: impl AsRef<[u8]>, min: Bound<&[u8]>, max: Bound<&[u8]>, rev: bool, lim: Option<(usize, i64)>) -> Vec<Scored>;
 
     /// Removes and returns up to `count` members with the lowest scores (the highest with `max`)
     /// (ZPOPMIN / ZPOPMAX).
-    pub fn zpop(&self, key: impl AsRef<[u8]>, max: bool, count: usize) -> Result<Vec<Scored>> {
-        self.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
-            let z = zset(&e.coll);
-            let len = z.scores.len();
-            let n = count.min(len);
-            let picked: Vec<Scored> = if max {
-                z.scores.range(len - n..len).rev().map(|(k, _)| entry(k)).collect()
-            } else {
-                z.scores.range(0..n).map(|(k, _)| entry(k)).collect()
-            };
-            for (m, _) in &picked {
-                e.push(Edit::ZRem { member: m });
-            }
-            Ok(picked)
-        })
-    }
+    fn zpop(key: impl AsRef<[u8]>, max: bool, count: usize) -> Vec<Scored>;
 
     /// Removes members by rank (ZREMRANGEBYRANK). Returns how many.
-    pub fn zremrange_by_rank(&self, key: impl AsRef<[u8]>, start: i64, stop: i64) -> Result<usize> {
-        self.zremrange(key.as_ref(), |z| super::lists::clamp_range(z.scores.len(), start, stop), false)
-    }
+    fn zremrange_by_rank(key: impl AsRef<[u8]>, start: i64, stop: i64) -> usize;
 
     /// Removes members with a score in `min..max` (ZREMRANGEBYSCORE). Returns how many.
-    pub fn zremrange_by_score(&self, key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound) -> Result<usize> {
-        self.zremrange(key.as_ref(), |z| score_ranks(z, min, max), false)
-    }
+    fn zremrange_by_score(key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound) -> usize;
 
     /// Removes members in a lexicographic range (ZREMRANGEBYLEX). Returns how many.
-    pub fn zremrange_by_lex(&self, key: impl AsRef<[u8]>, min: Bound<&[u8]>, max: Bound<&[u8]>) -> Result<usize> {
-        self.zremrange(key.as_ref(), |z| lex_ranks(z, min, max), true)
-    }
-
-    fn zremrange(
-        &self,
-        key: &[u8],
-        ranks: impl FnOnce(&ZSet) -> std::ops::Range<usize>,
-        by_member: bool,
-    ) -> Result<usize> {
-        self.edit_coll(key, Kind::ZSet, |e, _| {
-            let z = zset(&e.coll);
-            let r = ranks(z);
-            let members: Vec<Vec<u8>> = if by_member {
-                z.members.range(r).map(|(m, _)| m.to_vec()).collect()
-            } else {
-                z.scores.range(r).map(|(k, _)| k[8..].to_vec()).collect()
-            };
-            for m in &members {
-                e.push(Edit::ZRem { member: m });
-            }
-            Ok(members.len())
-        })
-    }
+    fn zremrange_by_lex(key: impl AsRef<[u8]>, min: Bound<&[u8]>, max: Bound<&[u8]>) -> usize;
 
     /// Random members with their scores (ZRANDMEMBER): distinct for a positive `count`,
     /// possibly repeated for a negative one.
-    pub fn zrandmember(&self, key: impl AsRef<[u8]>, count: i64) -> Result<Vec<Scored>> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| {
-            let Some(c) = c else { return Vec::new() };
-            let z = zset(c);
-            super::random::pick_ranks(z.members.len(), count)
-                .into_iter()
-                .filter_map(|r| z.members.at(r).map(|(m, s)| (m.to_vec(), score_of_value(s))))
-                .collect()
-        })
-    }
+    fn zrandmember(key: impl AsRef<[u8]>, count: i64) -> Vec<Scored>;
 
     /// Up to `count` members after `after` in member order, and the cursor to pass next (ZSCAN).
-    pub fn zscan(
-        &self,
-        key: impl AsRef<[u8]>,
-        after: Option<&[u8]>,
-        count: usize,
-    ) -> Result<super::random::ScanPage<Scored>> {
-        self.read_coll(key.as_ref(), Kind::ZSet, |c| match c {
-            None => (Vec::new(), None),
-            Some(c) => {
-                let (items, next) = super::random::scan_tree(&zset(c).members, after, count);
-                (items.into_iter().map(|(m, s)| (m, score_of_value(&s))).collect(), next)
-            }
-        })
-    }
+    fn zscan(key: impl AsRef<[u8]>, after: Option<&[u8]>, count: usize) -> super::random::ScanPage<Scored>;
 
     /// ZUNION / ZINTER / ZDIFF of `keys` with `weights` (one per key, or empty for all 1) and
     /// `aggregate`, sorted by score then member. Sets (of SADD) count as scores of 1, as in Redis.
-    pub fn zcombine<K: AsRef<[u8]>>(
-        &self,
-        op: ZSetOp,
-        keys: &[K],
-        weights: &[f64],
-        aggregate: Aggregate,
-    ) -> Result<Vec<Scored>> {
-        let snap = self.snapshot()?;
-        let mut sources = Vec::with_capacity(keys.len());
-        for k in keys {
-            sources.push(read_scored(&snap, k.as_ref())?);
-        }
-        combine(op, &sources, weights, aggregate)
-    }
+    fn zcombine<K: AsRef<[u8]>>(op: ZSetOp, keys: &[K], weights: &[f64], aggregate: Aggregate) -> Vec<Scored>;
 
     /// Like `zcombine`, storing the result at `dst` (replacing whatever it held). Returns its size.
-    pub fn zcombine_store<K: AsRef<[u8]>>(
-        &self,
-        op: ZSetOp,
-        dst: impl AsRef<[u8]>,
-        keys: &[K],
-        weights: &[f64],
-        aggregate: Aggregate,
-    ) -> Result<usize> {
-        // Computed under the commit lock, so the sources cannot change between read and write.
-        let keys: Vec<&[u8]> = keys.iter().map(AsRef::as_ref).collect();
-        self.combine_any_store(dst.as_ref(), &keys, |sources| {
-            let out = combine(op, sources, weights, aggregate)?;
-            let mut z = ZSet::default();
-            for (m, s) in &out {
-                z.members.insert(m, &super::coll::score_value(*s));
-                z.scores.insert(&zkey(*s, m), &[]);
-            }
-            Ok((Coll::ZSet(z), out.len()))
-        })
+    fn zcombine_store<K: AsRef<[u8]>>(op: ZSetOp, dst: impl AsRef<[u8]>, keys: &[K], weights: &[f64], aggregate: Aggregate) -> usize;
+}
+
+fn zadd<A: Access, M: AsRef<[u8]>>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    entries: &[(f64, M)],
+    flags: ZAddFlags,
+) -> Result<usize> {
+    check_flags(flags)?;
+    for (s, m) in entries {
+        check_score(*s)?;
+        a.check_element(m.as_ref())?;
     }
+    a.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
+        let mut counted = 0;
+        for (score, m) in entries {
+            let member = m.as_ref();
+            if let Some(new) = zadd_one(e, member, *score, flags)? {
+                counted += usize::from(new.added || (flags.ch && new.changed));
+            }
+        }
+        Ok(counted)
+    })
+}
+
+fn zadd_incr<A: Access>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    delta: f64,
+    member: impl AsRef<[u8]>,
+    flags: ZAddFlags,
+) -> Result<Option<f64>> {
+    check_flags(flags)?;
+    check_score(delta)?;
+    let member = member.as_ref();
+    a.check_element(member)?;
+    a.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
+        let old = score_in(e, member);
+        let new = old.unwrap_or(0.0) + delta;
+        if new.is_nan() {
+            return Err(Error::InvalidArgument("resulting score is not a number (NaN)".into()));
+        }
+        Ok(zadd_one(e, member, new, flags)?.map(|_| new))
+    })
+}
+
+fn zincrby<A: Access>(a: &mut A, key: impl AsRef<[u8]>, delta: f64, member: impl AsRef<[u8]>) -> Result<f64> {
+    Ok(zadd_incr(a, key, delta, member, ZAddFlags::default())?.expect("no condition to refuse it"))
+}
+
+fn zrem<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[M]) -> Result<usize> {
+    a.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
+        let mut n = 0;
+        for m in members {
+            if score_in(e, m.as_ref()).is_some() {
+                e.push(Edit::ZRem { member: m.as_ref() });
+                n += 1;
+            }
+        }
+        Ok(n)
+    })
+}
+
+fn zscore<A: Access>(a: &mut A, key: impl AsRef<[u8]>, member: impl AsRef<[u8]>) -> Result<Option<f64>> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| c.and_then(|c| zset(c).members.get(member.as_ref())).map(score_of_value))
+}
+
+fn zmscore<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[M]) -> Result<Vec<Option<f64>>> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| {
+        members.iter().map(|m| c.and_then(|c| zset(c).members.get(m.as_ref())).map(score_of_value)).collect()
+    })
+}
+
+fn zcard<A: Access>(a: &mut A, key: impl AsRef<[u8]>) -> Result<usize> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| c.map_or(0, Coll::len))
+}
+
+fn zcount<A: Access>(a: &mut A, key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound) -> Result<usize> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| c.map_or(0, |c| score_ranks(zset(c), min, max).len()))
+}
+
+fn zlexcount<A: Access>(a: &mut A, key: impl AsRef<[u8]>, min: Bound<&[u8]>, max: Bound<&[u8]>) -> Result<usize> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| c.map_or(0, |c| lex_ranks(zset(c), min, max).len()))
+}
+
+fn zrank<A: Access>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    member: impl AsRef<[u8]>,
+    rev: bool,
+) -> Result<Option<(usize, f64)>> {
+    let member = member.as_ref();
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| {
+        let z = zset(c?);
+        let score = score_of_value(z.members.get(member)?);
+        let r = z.scores.rank(&zkey(score, member)).ok()?;
+        Some((if rev { z.scores.len() - 1 - r } else { r }, score))
+    })
+}
+
+fn zrange<A: Access>(a: &mut A, key: impl AsRef<[u8]>, start: i64, stop: i64, rev: bool) -> Result<Vec<Scored>> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| {
+        let Some(c) = c else { return Vec::new() };
+        let z = zset(c);
+        let len = z.scores.len();
+        let r = super::lists::clamp_range(len, start, stop);
+        if rev {
+            z.scores.range(len - r.end..len - r.start).rev().map(|(k, _)| entry(k)).collect()
+        } else {
+            z.scores.range(r).map(|(k, _)| entry(k)).collect()
+        }
+    })
+}
+
+fn zrange_by_score<A: Access>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    min: ScoreBound,
+    max: ScoreBound,
+    rev: bool,
+    lim: Option<(usize, i64)>,
+) -> Result<Vec<Scored>> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| {
+        let Some(c) = c else { return Vec::new() };
+        let z = zset(c);
+        let r = limit(score_ranks(z, min, max), lim, rev);
+        let it = z.scores.range(r).map(|(k, _)| entry(k));
+        if rev {
+            it.rev().collect()
+        } else {
+            it.collect()
+        }
+    })
+}
+
+fn zrange_by_lex<A: Access>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    min: Bound<&[u8]>,
+    max: Bound<&[u8]>,
+    rev: bool,
+    lim: Option<(usize, i64)>,
+) -> Result<Vec<Scored>> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| {
+        let Some(c) = c else { return Vec::new() };
+        let z = zset(c);
+        let r = limit(lex_ranks(z, min, max), lim, rev);
+        let it = z.members.range(r).map(|(m, s)| (m.to_vec(), score_of_value(s)));
+        if rev {
+            it.rev().collect()
+        } else {
+            it.collect()
+        }
+    })
+}
+
+fn zpop<A: Access>(a: &mut A, key: impl AsRef<[u8]>, max: bool, count: usize) -> Result<Vec<Scored>> {
+    a.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
+        let z = zset(&e.coll);
+        let len = z.scores.len();
+        let n = count.min(len);
+        let picked: Vec<Scored> = if max {
+            z.scores.range(len - n..len).rev().map(|(k, _)| entry(k)).collect()
+        } else {
+            z.scores.range(0..n).map(|(k, _)| entry(k)).collect()
+        };
+        for (m, _) in &picked {
+            e.push(Edit::ZRem { member: m });
+        }
+        Ok(picked)
+    })
+}
+
+fn zremrange_by_rank<A: Access>(a: &mut A, key: impl AsRef<[u8]>, start: i64, stop: i64) -> Result<usize> {
+    zremrange(a, key.as_ref(), |z| super::lists::clamp_range(z.scores.len(), start, stop), false)
+}
+
+fn zremrange_by_score<A: Access>(a: &mut A, key: impl AsRef<[u8]>, min: ScoreBound, max: ScoreBound) -> Result<usize> {
+    zremrange(a, key.as_ref(), |z| score_ranks(z, min, max), false)
+}
+
+fn zremrange_by_lex<A: Access>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    min: Bound<&[u8]>,
+    max: Bound<&[u8]>,
+) -> Result<usize> {
+    zremrange(a, key.as_ref(), |z| lex_ranks(z, min, max), true)
+}
+
+fn zremrange<A: Access>(
+    a: &mut A,
+    key: &[u8],
+    ranks: impl FnOnce(&ZSet) -> std::ops::Range<usize>,
+    by_member: bool,
+) -> Result<usize> {
+    a.edit_coll(key, Kind::ZSet, |e, _| {
+        let z = zset(&e.coll);
+        let r = ranks(z);
+        let members: Vec<Vec<u8>> = if by_member {
+            z.members.range(r).map(|(m, _)| m.to_vec()).collect()
+        } else {
+            z.scores.range(r).map(|(k, _)| k[8..].to_vec()).collect()
+        };
+        for m in &members {
+            e.push(Edit::ZRem { member: m });
+        }
+        Ok(members.len())
+    })
+}
+
+fn zrandmember<A: Access>(a: &mut A, key: impl AsRef<[u8]>, count: i64) -> Result<Vec<Scored>> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| {
+        let Some(c) = c else { return Vec::new() };
+        let z = zset(c);
+        super::random::pick_ranks(z.members.len(), count)
+            .into_iter()
+            .filter_map(|r| z.members.at(r).map(|(m, s)| (m.to_vec(), score_of_value(s))))
+            .collect()
+    })
+}
+
+fn zscan<A: Access>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    after: Option<&[u8]>,
+    count: usize,
+) -> Result<super::random::ScanPage<Scored>> {
+    a.read_coll(key.as_ref(), Kind::ZSet, |c| match c {
+        None => (Vec::new(), None),
+        Some(c) => {
+            let (items, next) = super::random::scan_tree(&zset(c).members, after, count);
+            (items.into_iter().map(|(m, s)| (m, score_of_value(&s))).collect(), next)
+        }
+    })
+}
+
+fn zcombine<A: Access, K: AsRef<[u8]>>(
+    a: &mut A,
+    op: ZSetOp,
+    keys: &[K],
+    weights: &[f64],
+    aggregate: Aggregate,
+) -> Result<Vec<Scored>> {
+    let keys: Vec<&[u8]> = keys.iter().map(AsRef::as_ref).collect();
+    a.combine(None, &keys, &read_scored, Kind::ZSet, |sources| Ok((None, combine(op, sources, weights, aggregate)?)))
+}
+
+fn zcombine_store<A: Access, K: AsRef<[u8]>>(
+    a: &mut A,
+    op: ZSetOp,
+    dst: impl AsRef<[u8]>,
+    keys: &[K],
+    weights: &[f64],
+    aggregate: Aggregate,
+) -> Result<usize> {
+    // Computed under the commit lock, so the sources cannot change between read and write.
+    let keys: Vec<&[u8]> = keys.iter().map(AsRef::as_ref).collect();
+    a.combine(Some(dst.as_ref()), &keys, &read_scored, Kind::ZSet, |sources| {
+        let out = combine(op, sources, weights, aggregate)?;
+        let mut z = ZSet::default();
+        for (m, s) in &out {
+            z.members.insert(m, &super::coll::score_value(*s));
+            z.scores.insert(&zkey(*s, m), &[]);
+        }
+        Ok((Some(Coll::ZSet(z)), out.len()))
+    })
 }
 
 fn check_flags(f: ZAddFlags) -> Result<()> {
@@ -445,7 +496,7 @@ fn zadd_one(e: &mut Edits, member: &[u8], score: f64, f: ZAddFlags) -> Result<Op
     }
 }
 
-/// A source of ZUNION & co: a sorted set's (member, score) pairs, or a set's members with 1.
+/// A source of ZUNION & co as read: None for an absent key.
 pub(crate) type Source = Option<Vec<Scored>>;
 
 fn scored_of(c: &Coll) -> Option<Vec<Scored>> {
@@ -456,15 +507,9 @@ fn scored_of(c: &Coll) -> Option<Vec<Scored>> {
     }
 }
 
-fn read_scored(snap: &crate::snapshot::Snapshot, key: &[u8]) -> Result<Source> {
-    match snap.read_coll(key, Kind::ZSet, |c| c.and_then(scored_of)) {
-        Ok(s) => Ok(s),
-        Err(e) if e.is_type_mismatch() => {
-            // A plain set is accepted too.
-            snap.read_coll(key, Kind::Set, |c| c.and_then(scored_of)).map_err(|_| e)
-        }
-        Err(e) => Err(e),
-    }
+/// A source of ZUNION & co: a sorted set, or a set (its members score 1, as in Redis).
+fn read_scored(c: &Coll) -> Result<Vec<Scored>> {
+    scored_of(c).ok_or_else(|| super::typed::wrong_type(c.kind(), Kind::ZSet))
 }
 
 fn combine(op: ZSetOp, sources: &[Source], weights: &[f64], agg: Aggregate) -> Result<Vec<Scored>> {
@@ -535,25 +580,4 @@ fn combine(op: ZSetOp, sources: &[Source], weights: &[f64], agg: Aggregate) -> R
     let mut out: Vec<Scored> = acc.into_iter().collect();
     out.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
-}
-
-impl Db {
-    /// `combine_store` for sources that may be sorted sets or sets.
-    fn combine_any_store<R>(
-        &self,
-        dst: &[u8],
-        keys: &[&[u8]],
-        f: impl FnOnce(&[Option<Vec<Scored>>]) -> Result<(Coll, R)>,
-    ) -> Result<R> {
-        self.combine_store_with(
-            dst,
-            keys,
-            |c| match c.kind() {
-                Kind::ZSet | Kind::Set => Ok(scored_of(c).unwrap_or_default()),
-                other => Err(super::typed::wrong_type(other, Kind::ZSet)),
-            },
-            Kind::ZSet,
-            f,
-        )
-    }
 }
