@@ -302,6 +302,8 @@ impl Engine {
                     }
                     w.value_bytes += value.len() as u64;
                     w.mem_bytes += item.push(&v) as u64;
+                    // A string replacing a collection: its trees stop counting.
+                    w.mem_bytes -= head.coll_heap() as u64;
                     w.mem_bytes -= item.trim(keep, guard, &mut w.reclaim) as u64;
                     self.note_retained(w, item, seq, keep, guard);
                     item
@@ -399,8 +401,11 @@ impl Engine {
             return Ok(());
         }
         let bytes = coll.data_bytes() as u64;
+        let heap = coll.heap_bytes() as u64;
         let item = match existing {
             Some(item) => {
+                w.mem_bytes += heap;
+                w.mem_bytes -= current.map_or(0, |h| h.coll_heap()) as u64;
                 match current {
                     Some(h) => {
                         w.value_bytes -= h.payload_len() as u64;
@@ -418,7 +423,7 @@ impl Engine {
             }
             None => {
                 let item = ItemRef::alloc_coll(key, seq, expires_at, coll);
-                w.mem_bytes += (item.size() + item.chain_bytes(guard)) as u64;
+                w.mem_bytes += (item.size() + item.chain_bytes(guard)) as u64 + heap;
                 self.hash.insert(&mut w.hash, item, hash, guard, &mut w.reclaim);
                 self.tree.insert(key, item, guard, &mut w.reclaim);
                 w.live_keys += 1;

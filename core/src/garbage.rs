@@ -88,6 +88,7 @@ impl Engine {
         w.key_bytes -= item.key(guard).len() as u64;
         w.value_bytes -= head.payload_len() as u64;
         w.mem_bytes += item.push(&NewVersion { seq, expires_at: 0, value: None }) as u64;
+        w.mem_bytes -= head.coll_heap() as u64;
         w.mem_bytes -= item.trim(keep, guard, &mut w.reclaim) as u64;
         true
     }

@@ -133,17 +133,11 @@ unsafe fn write_coll_version(at: *mut u8, seq: u64, expires_at: u64, coll: Arc<C
     }
 }
 
-/// The bytes a version accounts for: its allocation, and for a collection the heap of its trees
-/// (shared nodes are counted by every version that holds them, an overestimate that lasts only
-/// while older versions are kept).
+/// The bytes a version accounts for when it is retired: its own allocation. A collection's trees
+/// are counted apart, once per key, as the heap of its newest version (`coll_heap`): counting them
+/// per version would count every node an older version shares with the newest again.
 fn version_bytes(h: &VersionHeader) -> usize {
-    let own = version_layout(h.len as usize).size();
-    if h.flags & V_COLL != 0 {
-        // SAFETY: a collection version's value bytes are the pointer its Arc gave, still owned.
-        own + unsafe { coll_of(h) }.heap_bytes()
-    } else {
-        own
-    }
+    version_layout(h.len as usize).size()
 }
 
 /// # Safety
@@ -311,7 +305,8 @@ impl ItemRef {
         item
     }
 
-    /// Pushes a collection version at the head, like `push`. Returns the bytes it accounts for.
+    /// Pushes a collection version at the head, like `push`. Returns the bytes of its own
+    /// allocation (the caller counts the trees' heap, see `version_bytes`).
     pub(crate) fn push_coll(self, seq: u64, expires_at: u64, coll: Arc<Coll>) -> usize {
         let layout = version_layout(PTR);
         // SAFETY: the layout is at least VH bytes.
@@ -584,6 +579,12 @@ impl<'g> VersionRef<'g> {
             Arc::increment_strong_count(raw);
             Some(Arc::from_raw(raw))
         }
+    }
+
+    /// The heap of a collection version's trees (0 for any other version): what the store counts
+    /// for a key whose newest version this is.
+    pub(crate) fn coll_heap(&self) -> usize {
+        self.coll().map_or(0, Coll::heap_bytes)
     }
 
     /// The bytes of the value as `Stats::value_bytes` counts them (a collection's elements).

@@ -101,7 +101,7 @@ pub(crate) fn open(dir: &Path, opts: Options) -> Result<Arc<Engine>> {
     for &it in &items {
         let hash = engine.hash.hash(it.key(&guard));
         engine.hash.insert(&mut w.hash, it, hash, &guard, &mut w.reclaim);
-        w.mem_bytes += (it.size() + it.chain_bytes(&guard)) as u64;
+        w.mem_bytes += (it.size() + it.chain_bytes(&guard) + it.head(&guard).coll_heap()) as u64;
     }
     drop(items);
 

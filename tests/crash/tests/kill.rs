@@ -1,5 +1,6 @@
 //! Real processes, really killed: every acknowledged write survives SIGKILL (checkpoints
-//! included), no batch is ever half there, a crash at each step of a checkpoint brings the same
+//! included; puts, batches and typed writes to a hash, a set, a sorted set and a list), no batch
+//! is ever half there, a crash at each step of a checkpoint brings the same
 //! data back, and a second process cannot open a locked store.
 //!
 //! `KILL_ROUNDS` sets the number of kill rounds (30 by default; `make soak` runs 1000).
@@ -62,9 +63,35 @@ impl Rng {
 /// Checks every op below `acked_upto` is fully there, and every op at all is all-or-nothing.
 fn verify(db: &Db, acked_upto: u64, attempted_upto: u64) -> u64 {
     let mut present_beyond = 0;
+    let list = db.lrange("typed:list", 0, -1).unwrap();
+    let mut sorted = list.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(list, sorted, "the typed list is out of push order or holds an element twice");
+    let listed: std::collections::BTreeSet<Vec<u8>> = list.into_iter().collect();
     for i in 0..attempted_upto {
         let v = value_of(i);
-        let present = if is_batch(i) {
+        let name = single_key(i);
+        let present = if let Some(kind) = typed_kind(i) {
+            match kind {
+                0 => match db.hget("typed:hash", &name).unwrap() {
+                    Some(g) => {
+                        assert_eq!(g, v, "typed op {i} has a wrong value");
+                        true
+                    }
+                    None => false,
+                },
+                1 => db.sismember("typed:set", &name).unwrap(),
+                2 => match db.zscore("typed:zset", &name).unwrap() {
+                    Some(s) => {
+                        assert_eq!(s, i as f64, "typed op {i} has a wrong score");
+                        true
+                    }
+                    None => false,
+                },
+                _ => listed.contains(name.as_bytes()),
+            }
+        } else if is_batch(i) {
             let got: Vec<Option<Vec<u8>>> = (0..BATCH_KEYS).map(|j| db.get(batch_key(i, j)).unwrap()).collect();
             let n = got.iter().filter(|g| g.is_some()).count() as u64;
             assert!(n == 0 || n == BATCH_KEYS, "batch {i} is half there: {n} of {BATCH_KEYS} keys");
@@ -159,11 +186,12 @@ fn kill_rounds(sync: &str, rounds: u64) {
 
 #[test]
 fn a_crash_at_each_checkpoint_step_brings_the_same_data_back() {
-    let want: BTreeMap<Vec<u8>, Vec<u8>> = {
+    let (want, want_typed): (BTreeMap<Vec<u8>, Vec<u8>>, String) = {
         let db = Db::memory();
         checkpoint_workload(&db).unwrap();
-        db.iter().unwrap().map(|e| e.unwrap()).collect()
+        (db.iter().unwrap().map(|e| e.unwrap()).collect(), typed_contents(&db))
     };
+    assert!(want_typed.lines().count() >= 4, "the workload builds collections");
     for step in
         ["checkpoint.before_sync", "checkpoint.before_rename", "checkpoint.after_rename", "wal.remove", "dir.sync"]
     {
@@ -187,6 +215,7 @@ fn a_crash_at_each_checkpoint_step_brings_the_same_data_back() {
             assert!(got.is_empty());
         } else {
             assert_eq!(got, want, "{step}: different data after the crash");
+            assert!(typed_contents(&db) == want_typed, "{step}: different collections after the crash");
         }
         db.checkpoint().unwrap();
     }

@@ -1,18 +1,31 @@
-//! `PTree`: a persistent counted B+ tree of (key, value) byte strings, the storage of every
-//! collection.
+//! `PTree`: a persistent (copy-on-write, structurally shared) counted B+ tree of byte entries, the
+//! element store of collection values (hash fields, set members, sorted-set entries, list items).
 //!
-//! Persistent: a clone is O(1) and shares every node; an edit copies the nodes on its path that
-//! are shared (`node.rs`) and leaves the old tree intact for whoever still reads it (an older
-//! version of the key, a snapshot, a checkpoint). Counted: every inner node knows how many
-//! entries each child holds, so the entry at rank r, the rank of a key, and an insert at rank r
-//! are O(log n). Entries are ordered by key for the keyed operations (hashes, sets, sorted sets)
-//! or by position for the positional ones (lists, whose keys are empty); a tree uses one family.
-//!
-//! Leaves pack their entries (`leaf.rs`), at most 64 entries or 2 KiB, so the copy an edit makes
-//! stays small; inner nodes hold up to 32 children. A collection of a few dozen small elements
-//! is a single leaf: one node, two buffers.
+//! Design:
+//! - Every version of a collection is a `PTree`; cloning one is an `Arc` clone. An edit copies the
+//!   nodes on its root-to-leaf path and shares everything else with the old version, which stays
+//!   valid for readers and snapshots. `Arc::make_mut` skips the copy when a node is not shared.
+//! - Leaves (`leaf.rs`) pack up to 64 entries and 2 KiB of key and value bytes into one exact
+//!   allocation with 2-byte offsets, so small entries cost about their bytes plus 4. A bigger
+//!   entry lives alone in its leaf (offsets widen to 4 or 8 bytes for it, so any size works).
+//!   Leaves are rebuilt, never edited in place: the old leaf is almost always still shared.
+//! - Inner nodes (`node.rs`) hold up to 32 children, each with its subtree's entry count, data
+//!   bytes and heap bytes (for rank operations and O(1) sizes), and the shortest separators that
+//!   divide neighbouring children, packed in one buffer.
+//! - Two families of operations share the structure: by key (entries ordered by key bytes) and by
+//!   rank (positional, for lists, whose entries have empty keys). Positional edits do not check key
+//!   order; a tree used by key must be edited by key or in ways that keep the order.
+//! - Balance: non-root inner nodes keep 8 to 32 children (merging with or borrowing from a
+//!   neighbour). A leaf is underfull below 16 entries and 512 bytes, and merges with a sibling
+//!   whenever the two fit one leaf, so an underfull leaf only survives beside nearly full ones (or a
+//!   big entry). All leaves are at one depth; a root with one child is replaced by it.
+//! - `remove_range`, `split_off` and `append` cut and join whole trees (`join.rs`), so they cost
+//!   O(log n) node copies however many entries they drop; covered subtrees are dropped whole.
 
+#[cfg(test)]
+mod check;
 mod iter;
+mod join;
 mod leaf;
 mod node;
 #[cfg(test)]
@@ -22,275 +35,301 @@ use std::ops::{Bound, Range};
 use std::sync::Arc;
 
 pub(crate) use iter::Iter;
-use leaf::Leaf;
-use node::Node;
+use leaf::{Filler, Leaf, Packed, Part};
+use node::{fix_root, root_of, Inner, Node, Target};
 
+/// One version of a collection's entries. `Clone` is O(1) and shares every node; edits through one
+/// clone never show in another. `Send + Sync`: versions can be read from any thread.
 #[derive(Clone, Default)]
 pub(crate) struct PTree {
-    root: Option<Arc<Node>>,
-    len: usize,
-    data: usize,
+    root: Option<Node>,
 }
 
 impl PTree {
-    pub(crate) fn new() -> PTree {
-        PTree::default()
+    pub fn new() -> Self {
+        PTree { root: None }
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.len
+    fn summary(&self) -> (usize, usize, usize) {
+        self.root.as_ref().map_or((0, 0, 0), Node::summary)
     }
 
-    /// The bytes of every key and value.
-    pub(crate) fn data_bytes(&self) -> usize {
-        self.data
+    pub fn len(&self) -> usize {
+        self.summary().0
     }
 
-    /// An estimate of the heap this tree owns if it shares nothing: the packed bytes, 8 bytes of
-    /// offsets per entry, and the nodes' own overhead for leaves about three quarters full.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        if self.len == 0 {
-            return 0;
-        }
-        let leaves = self.len.div_ceil(leaf::MAX_ENTRIES * 3 / 4).max(1);
-        let inner = leaves.div_ceil(node::MAX_FAN * 3 / 4);
-        self.data + self.len * 8 + leaves * 112 + inner * (112 + node::MAX_FAN * 24)
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.root.is_none()
     }
 
-    fn leaf_for_key(&self, key: &[u8]) -> Option<(&Leaf, usize)> {
-        let mut node = self.root.as_deref()?;
-        let mut start = 0;
-        loop {
-            match node {
-                Node::Leaf(l) => return Some((l, start)),
-                Node::Inner(n) => {
-                    let i = n.child_for_key(key);
-                    start += n.counts[..i].iter().sum::<usize>();
-                    node = &n.children[i];
-                }
-            }
-        }
+    /// Sum of key and value lengths of all entries. O(1).
+    pub fn data_bytes(&self) -> usize {
+        self.summary().1
     }
 
-    /// The leaf holding rank `rank` (< len) and the rank of its first entry.
-    fn leaf_for_rank(&self, rank: usize) -> Option<(&Leaf, usize)> {
-        if rank >= self.len {
+    /// Approximate heap the tree's nodes take (allocator rounding included), counting shared nodes
+    /// as if they were this tree's alone. O(1).
+    pub fn heap_bytes(&self) -> usize {
+        self.summary().2
+    }
+
+    // ---- by key ----
+
+    pub fn get(&self, key: &[u8]) -> Option<&[u8]> {
+        let leaf = self.leaf_for(key)?;
+        leaf.search(key).ok().map(|i| leaf.value(i))
+    }
+
+    /// Sets `key` to `value`; returns the value it replaced.
+    pub fn insert(&mut self, key: &[u8], value: &[u8]) -> Option<Vec<u8>> {
+        if self.root.is_none() {
+            self.root = Some(Node::Leaf(Leaf::build(&[Part::One(key, value)])));
             return None;
         }
-        let mut node = self.root.as_deref()?;
-        let mut start = 0;
+        self.edit(Target::Key(key), |leaf, _| match leaf.search(key) {
+            Ok(i) => (leaf.with_value(i, value), Some(leaf.value(i).to_vec())),
+            Err(i) => (leaf.with_inserted(i, key, value), None),
+        })
+    }
+
+    /// Removes `key`; returns its value.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Vec<u8>> {
+        // Look first: an edit copies the path even when the key is absent.
+        self.get(key)?;
+        self.edit(Target::Key(key), |leaf, _| {
+            let i = leaf.search(key).expect("looked up");
+            (leaf.with_removed(i), Some(leaf.value(i).to_vec()))
+        })
+    }
+
+    /// Like `slice::binary_search`: `Ok(rank)` of `key`, or `Err(number of keys < key)`.
+    pub fn rank(&self, key: &[u8]) -> Result<usize, usize> {
+        let (before, leaf) = self.descend_key(key);
+        match leaf.map(|l| l.search(key)) {
+            None => Err(0),
+            Some(Ok(i)) => Ok(before + i),
+            Some(Err(i)) => Err(before + i),
+        }
+    }
+
+    /// Rank of the first entry within the lower bound.
+    pub fn lower_rank(&self, bound: Bound<&[u8]>) -> usize {
+        match bound {
+            Bound::Included(k) => self.count_below(k, false),
+            Bound::Excluded(k) => self.count_below(k, true),
+            Bound::Unbounded => 0,
+        }
+    }
+
+    /// One past the rank of the last entry within the upper bound.
+    pub fn upper_rank(&self, bound: Bound<&[u8]>) -> usize {
+        match bound {
+            Bound::Included(k) => self.count_below(k, true),
+            Bound::Excluded(k) => self.count_below(k, false),
+            Bound::Unbounded => self.len(),
+        }
+    }
+
+    /// Entries with a key below `key`, or equal to it if `inclusive`.
+    fn count_below(&self, key: &[u8], inclusive: bool) -> usize {
+        let (before, leaf) = self.descend_key(key);
+        before + leaf.map_or(0, |l| l.count_below(key, inclusive))
+    }
+
+    fn leaf_for(&self, key: &[u8]) -> Option<&Leaf> {
+        let mut node = self.root.as_ref()?;
         loop {
             match node {
-                Node::Leaf(l) => return Some((l, start)),
-                Node::Inner(n) => {
-                    let (i, s) = n.child_for_rank(rank - start, false);
-                    start += s;
-                    node = &n.children[i];
+                Node::Leaf(l) => return Some(l),
+                Node::Inner(inner) => node = &inner.kids[inner.route_key(key)].node,
+            }
+        }
+    }
+
+    /// The leaf whose key range holds `key`, and the number of entries before it.
+    fn descend_key(&self, key: &[u8]) -> (usize, Option<&Leaf>) {
+        let (mut before, mut node) = match &self.root {
+            None => return (0, None),
+            Some(n) => (0, n),
+        };
+        loop {
+            match node {
+                Node::Leaf(l) => return (before, Some(l)),
+                Node::Inner(inner) => {
+                    let i = inner.route_key(key);
+                    before += inner.len_before(i);
+                    node = &inner.kids[i].node;
                 }
             }
         }
     }
 
-    pub(crate) fn get(&self, key: &[u8]) -> Option<&[u8]> {
-        let (l, _) = self.leaf_for_key(key)?;
-        l.find(key).ok().map(|i| l.value(i))
-    }
+    // ---- by rank ----
 
-    /// Inserts or replaces `key` (keyed trees). Returns the old value.
-    pub(crate) fn insert(&mut self, key: &[u8], value: &[u8]) -> Option<Vec<u8>> {
-        let root = self.root.get_or_insert_with(|| Arc::new(Node::Leaf(Leaf::default())));
-        let old = node::insert(root, key, value);
-        node::grow_root(root);
-        match &old {
-            Some(o) => self.data = self.data + value.len() - o.len(),
-            None => {
-                self.len += 1;
-                self.data += key.len() + value.len();
+    pub fn at(&self, rank: usize) -> Option<(&[u8], &[u8])> {
+        if rank >= self.len() {
+            return None;
+        }
+        let (mut node, mut r) = (self.root.as_ref()?, rank);
+        loop {
+            match node {
+                Node::Leaf(l) => return Some(l.entry(r)),
+                Node::Inner(inner) => {
+                    let (i, sub) = inner.route_rank(r);
+                    (node, r) = (&inner.kids[i].node, sub);
+                }
             }
         }
-        old
     }
 
-    pub(crate) fn remove(&mut self, key: &[u8]) -> Option<Vec<u8>> {
-        let root = self.root.as_mut()?;
-        let old = node::remove(root, key)?;
-        self.len -= 1;
-        self.data -= key.len() + old.len();
-        if !node::shrink_root(root) {
-            self.root = None;
-        }
-        Some(old)
-    }
-
-    /// Like `slice::binary_search`: Ok(rank) of `key`, or Err(the number of keys below it).
-    pub(crate) fn rank(&self, key: &[u8]) -> Result<usize, usize> {
-        let Some((l, start)) = self.leaf_for_key(key) else { return Err(0) };
-        match l.find(key) {
-            Ok(i) => Ok(start + i),
-            Err(i) => Err(start + i),
-        }
-    }
-
-    /// The rank of the first entry inside the lower bound.
-    pub(crate) fn lower_rank(&self, bound: Bound<&[u8]>) -> usize {
-        match bound {
-            Bound::Unbounded => 0,
-            Bound::Included(k) => self.rank(k).unwrap_or_else(|r| r),
-            Bound::Excluded(k) => self.rank(k).map_or_else(|r| r, |r| r + 1),
-        }
-    }
-
-    /// One past the rank of the last entry inside the upper bound.
-    pub(crate) fn upper_rank(&self, bound: Bound<&[u8]>) -> usize {
-        match bound {
-            Bound::Unbounded => self.len,
-            Bound::Included(k) => self.rank(k).map_or_else(|r| r, |r| r + 1),
-            Bound::Excluded(k) => self.rank(k).unwrap_or_else(|r| r),
-        }
-    }
-
-    pub(crate) fn at(&self, rank: usize) -> Option<(&[u8], &[u8])> {
-        let (l, start) = self.leaf_for_rank(rank)?;
-        Some(l.entry(rank - start))
-    }
-
-    /// Inserts an entry at `rank` (positional trees). Panics if `rank > len`.
-    pub(crate) fn insert_at(&mut self, rank: usize, key: &[u8], value: &[u8]) {
-        assert!(rank <= self.len, "insert at {rank} past the end ({})", self.len);
-        let root = self.root.get_or_insert_with(|| Arc::new(Node::Leaf(Leaf::default())));
-        node::insert_at(root, rank, key, value);
-        node::grow_root(root);
-        self.len += 1;
-        self.data += key.len() + value.len();
-    }
-
-    /// Removes the entry at `rank`. Panics if `rank >= len`.
-    pub(crate) fn remove_at(&mut self, rank: usize) -> (Vec<u8>, Vec<u8>) {
-        assert!(rank < self.len, "remove at {rank} past the end ({})", self.len);
-        let root = self.root.as_mut().expect("a non-empty tree has a root");
-        let out = node::remove_at(root, rank);
-        self.len -= 1;
-        self.data -= out.0.len() + out.1.len();
-        if !node::shrink_root(root) {
-            self.root = None;
-        }
-        out
-    }
-
-    /// Replaces the value at `rank`. Panics if `rank >= len`.
-    pub(crate) fn set_value_at(&mut self, rank: usize, value: &[u8]) -> Vec<u8> {
-        assert!(rank < self.len, "set at {rank} past the end ({})", self.len);
-        let root = self.root.as_mut().expect("a non-empty tree has a root");
-        let old = node::set_value_at(root, rank, value);
-        node::grow_root(root);
-        self.data = self.data + value.len() - old.len();
-        old
-    }
-
-    /// Removes the entries at `ranks`. A range covering the whole tree drops it in O(1).
-    pub(crate) fn remove_range(&mut self, ranks: Range<usize>) {
-        assert!(ranks.start <= ranks.end && ranks.end <= self.len, "range past the end");
-        if ranks.start == 0 && ranks.end == self.len {
-            *self = PTree::new();
+    /// Inserts an entry at `rank` (`<= len`), without regard to key order.
+    pub fn insert_at(&mut self, rank: usize, key: &[u8], value: &[u8]) {
+        assert!(rank <= self.len(), "insert_at: rank {rank} > len {}", self.len());
+        if self.root.is_none() {
+            self.root = Some(Node::Leaf(Leaf::build(&[Part::One(key, value)])));
             return;
         }
-        for r in ranks.rev() {
-            self.remove_at(r);
+        self.edit(Target::Rank(rank), |leaf, r| (leaf.with_inserted(r, key, value), ()))
+    }
+
+    /// Removes the entry at `rank` (`< len`); returns its key and value.
+    pub fn remove_at(&mut self, rank: usize) -> (Vec<u8>, Vec<u8>) {
+        assert!(rank < self.len(), "remove_at: rank {rank} >= len {}", self.len());
+        self.edit(Target::Rank(rank), |leaf, r| {
+            let (k, v) = leaf.entry(r);
+            (leaf.with_removed(r), (k.to_vec(), v.to_vec()))
+        })
+    }
+
+    /// Replaces the value at `rank` (`< len`); returns the old one.
+    pub fn set_value_at(&mut self, rank: usize, value: &[u8]) -> Vec<u8> {
+        assert!(rank < self.len(), "set_value_at: rank {rank} >= len {}", self.len());
+        self.edit(Target::Rank(rank), |leaf, r| (leaf.with_value(r, value), leaf.value(r).to_vec()))
+    }
+
+    /// Removes the entries at `ranks` (within `0..=len`): the tree is cut at both ends and the outer
+    /// parts joined, O(log n) whatever the length.
+    pub fn remove_range(&mut self, ranks: Range<usize>) {
+        assert!(ranks.start <= ranks.end && ranks.end <= self.len(), "remove_range: {ranks:?} of {}", self.len());
+        if ranks.is_empty() {
+            return;
         }
+        let (rest, right) = join::split(self.root.take(), ranks.end);
+        let (left, middle) = join::split(rest, ranks.start);
+        drop(middle);
+        self.root = join::join(left, right);
+    }
+
+    /// Moves the entries from `rank` on into a new tree. O(log n).
+    #[cfg(test)]
+    pub fn split_off(&mut self, rank: usize) -> PTree {
+        assert!(rank <= self.len(), "split_off: rank {rank} > len {}", self.len());
+        let (left, right) = join::split(self.root.take(), rank);
+        self.root = left;
+        PTree { root: right }
+    }
+
+    /// Puts all of `other`'s entries after this tree's. O(log n).
+    #[cfg(test)]
+    pub fn append(&mut self, other: PTree) {
+        self.root = join::join(self.root.take(), other.root);
     }
 
     #[cfg(test)]
-    pub(crate) fn push_back(&mut self, key: &[u8], value: &[u8]) {
-        self.insert_at(self.len, key, value);
+    pub fn push_back(&mut self, key: &[u8], value: &[u8]) {
+        self.insert_at(self.len(), key, value)
     }
 
     #[cfg(test)]
-    pub(crate) fn push_front(&mut self, key: &[u8], value: &[u8]) {
-        self.insert_at(0, key, value);
+    pub fn push_front(&mut self, key: &[u8], value: &[u8]) {
+        self.insert_at(0, key, value)
     }
 
-    /// The entries at `ranks` (clamped to the tree), both directions.
-    pub(crate) fn range(&self, ranks: Range<usize>) -> Iter<'_> {
-        let end = ranks.end.min(self.len);
-        Iter::new(self, ranks.start.min(end), end)
+    // ---- iteration and bulk build ----
+
+    /// Entries at `ranks` (clamped to the tree), in order; `rev()` gives them backwards.
+    pub fn range(&self, ranks: Range<usize>) -> Iter<'_> {
+        let end = ranks.end.min(self.len());
+        Iter::new(self.root.as_ref(), ranks.start.min(end)..end)
     }
 
-    pub(crate) fn iter(&self) -> Iter<'_> {
-        self.range(0..self.len)
+    pub fn iter(&self) -> Iter<'_> {
+        self.range(0..self.len())
     }
 
-    /// Builds a tree from entries already in order, leaves packed full.
-    pub(crate) fn from_sorted<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> PTree {
-        let mut level: Vec<Arc<Node>> = Vec::new();
-        let mut leaf = Leaf::default();
-        let (mut len, mut data) = (0, 0);
-        for (k, v) in entries {
-            if leaf.len() > 0 && (leaf.len() >= leaf::MAX_ENTRIES || leaf.bytes() + k.len() + v.len() > leaf::MAX_BYTES)
-            {
-                level.push(Arc::new(Node::Leaf(std::mem::take(&mut leaf))));
+    /// A tree of `entries`, in the order given (sorted by key for keyed use), with full leaves and
+    /// nodes. O(n).
+    pub fn from_sorted<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> Self {
+        let mut filler = Filler::new();
+        let mut leaves = Vec::new();
+        for e in entries {
+            leaves.extend(filler.push(e));
+        }
+        leaves.extend(filler.finish());
+        PTree { root: join::build_levels(leaves) }
+    }
+
+    /// Applies `f` to the leaf that `t` leads to (with the rank within it, for `Target::Rank`) and
+    /// puts the leaves it returns in its place, copying the path and repairing it bottom-up.
+    fn edit<R>(&mut self, t: Target, f: impl FnOnce(&Leaf, usize) -> (Packed, R)) -> R {
+        let r = match self.root.as_mut().expect("edit of an empty tree") {
+            Node::Leaf(leaf) => {
+                let (packed, r) = f(leaf, target_rank(t));
+                self.root = root_of(packed);
+                return r;
             }
-            leaf.push(k, v);
-            len += 1;
-            data += k.len() + v.len();
-        }
-        if leaf.len() > 0 {
-            level.push(Arc::new(Node::Leaf(leaf)));
-        }
-        while level.len() > 1 {
-            let mut up = Vec::with_capacity(level.len().div_ceil(node::MAX_FAN));
-            let mut rest = level.into_iter().peekable();
-            while rest.peek().is_some() {
-                let mut inner = node::Inner::default();
-                for child in rest.by_ref().take(node::MAX_FAN) {
-                    inner.counts.push(child.count());
-                    let at = inner.firsts.len();
-                    inner.firsts.insert(at, child.first_key(), &[]);
-                    inner.children.push(child);
-                }
-                up.push(Arc::new(Node::Inner(inner)));
-            }
-            level = up;
-        }
-        PTree { root: level.pop(), len, data }
+            Node::Inner(arc) => edit_in(Arc::make_mut(arc), t, f),
+        };
+        self.root = fix_root(self.root.take());
+        r
     }
 
-    /// Checks the tree's invariants (tests): counts, first keys, equal depth, key order for
-    /// keyed trees, leaf sizes.
+    /// Panics unless the tree's structure is sound: summaries and totals match the nodes, all
+    /// leaves are at one depth, nodes are within their limits (a big entry alone in a leaf; an
+    /// underfull leaf only where no neighbour could take it). For any tree, keyed or positional.
     #[cfg(test)]
-    pub(crate) fn check(&self, keyed: bool) {
-        fn walk(n: &Node, depth: usize, leaf_depth: &mut Option<usize>, keyed: bool) -> usize {
-            match n {
-                Node::Leaf(l) => {
-                    assert!(l.len() > 0, "empty leaf");
-                    assert!(!l.overfull(), "overfull leaf");
-                    if keyed {
-                        for i in 1..l.len() {
-                            assert!(l.key(i - 1) < l.key(i), "leaf out of order");
-                        }
-                    }
-                    assert_eq!(*leaf_depth.get_or_insert(depth), depth, "leaves at different depths");
-                    l.len()
-                }
-                Node::Inner(inner) => {
-                    assert!(inner.children.len() <= node::MAX_FAN);
-                    assert_eq!(inner.children.len(), inner.counts.len());
-                    assert_eq!(inner.children.len(), inner.firsts.len());
-                    let mut total = 0;
-                    for (i, c) in inner.children.iter().enumerate() {
-                        let got = walk(c, depth + 1, leaf_depth, keyed);
-                        assert_eq!(got, inner.counts[i], "stale count");
-                        assert_eq!(inner.firsts.key(i), c.first_key(), "stale first key");
-                        if keyed && i > 0 {
-                            assert!(inner.firsts.key(i - 1) < inner.firsts.key(i), "children out of order");
-                        }
-                        total += got;
-                    }
-                    total
-                }
-            }
+    pub fn check(&self) {
+        check::check(self.root.as_ref(), false);
+    }
+
+    /// `check`, and for a tree used by key: keys strictly increasing, every separator dividing its
+    /// neighbours.
+    #[cfg(test)]
+    pub fn check_keyed(&self) {
+        assert!(self.iter().zip(self.iter().skip(1)).all(|(a, b)| a.0 < b.0), "keys out of order");
+        check::check(self.root.as_ref(), true);
+    }
+}
+
+fn target_rank(t: Target) -> usize {
+    match t {
+        Target::Rank(r) => r,
+        Target::Key(_) => 0,
+    }
+}
+
+fn edit_in<R>(inner: &mut Inner, t: Target, f: impl FnOnce(&Leaf, usize) -> (Packed, R)) -> R {
+    let (i, sub) = inner.route(t);
+    let r = match &mut inner.kids[i].node {
+        Node::Leaf(leaf) => {
+            let (packed, r) = f(leaf, target_rank(sub));
+            inner.replace_leaf(i, packed);
+            r
         }
-        let n = self.root.as_deref().map_or(0, |r| walk(r, 0, &mut None, keyed));
-        assert_eq!(n, self.len, "len");
-        assert_eq!(self.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>(), self.data, "data bytes");
+        Node::Inner(arc) => {
+            let r = edit_in(Arc::make_mut(arc), sub, f);
+            inner.resum(i);
+            inner.fix_inner_kid(i);
+            r
+        }
+    };
+    inner.total();
+    r
+}
+
+impl std::fmt::Debug for PTree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PTree").field("len", &self.len()).field("data_bytes", &self.data_bytes()).finish()
     }
 }

@@ -1,259 +1,412 @@
-//! The nodes of the persistent tree and the recursive edits on them.
+//! Inner nodes: children with their subtree summaries and packed separators, and the local repairs
+//! (split, merge, redistribute) that keep a node's children within their limits after an edit.
 //!
-//! Every edit goes down through `Arc::make_mut`: a node shared with an older version of the tree
-//! is copied first, a node only this tree holds is changed in place. So the first edit of a
-//! commit copies one path, and later edits of the same commit on that path copy nothing.
-//!
-//! An inner node keeps, per child, the number of entries under it (for ranks) and the child's
-//! first key (for keyed descent), the keys packed in a `Leaf` with empty values.
+//! Each child slot (`Kid`) caches its subtree's entry count, data bytes and heap bytes, so a node's
+//! totals, rank routing and the tree's O(1) sizes never touch the children themselves: after an edit
+//! only the child on the edited path is summarized again. Separators are the shortest keys that
+//! divide neighbours, stored back to back in one buffer.
 
+use std::iter;
+use std::ops::Range;
 use std::sync::Arc;
 
-use super::leaf::Leaf;
+use super::leaf::{alloc_cost, can_merge, sep_between, underfull, Leaf, Packed};
 
-pub(super) const MAX_FAN: usize = 32;
-const MIN_FAN: usize = MAX_FAN / 4;
+/// Most children of an inner node. Every edit copies the nodes on its path (older versions still
+/// share them), and a copy clones every child `Arc`, so the fanout is kept moderate.
+pub(super) const MAX_KIDS: usize = 32;
+/// Fewest children of an inner node other than the root (which needs two).
+pub(super) const MIN_KIDS: usize = MAX_KIDS / 4;
 
 #[derive(Clone)]
 pub(super) enum Node {
     Leaf(Leaf),
-    Inner(Inner),
+    Inner(Arc<Inner>),
 }
 
+#[derive(Clone)]
+pub(super) struct Kid {
+    pub(super) node: Node,
+    /// Entries, key and value bytes, and heap bytes of the subtree.
+    pub(super) len: usize,
+    pub(super) data: usize,
+    pub(super) heap: usize,
+    /// End of this child's separator in `Inner::seps` (child 0 has an empty one).
+    sep_end: usize,
+}
+
+/// Children in order. Child `i > 0` holds keys `k` with `sep(i) <= k < sep(i + 1)` when the tree is
+/// used by key (positional use ignores separators).
 #[derive(Clone, Default)]
 pub(super) struct Inner {
-    pub children: Vec<Arc<Node>>,
-    pub counts: Vec<usize>,
-    /// Key `i` is the first key of child `i`.
-    pub firsts: Leaf,
+    pub(super) kids: Vec<Kid>,
+    seps: Vec<u8>,
+    pub(super) len: usize,
+    pub(super) data: usize,
+    pub(super) heap: usize,
+}
+
+/// Where an edit goes: the child chosen by key, or by rank (then the rank within the child).
+#[derive(Clone, Copy)]
+pub(super) enum Target<'k> {
+    Key(&'k [u8]),
+    Rank(usize),
 }
 
 impl Node {
-    pub(super) fn count(&self) -> usize {
+    pub(super) fn summary(&self) -> (usize, usize, usize) {
         match self {
-            Node::Leaf(l) => l.len(),
-            Node::Inner(n) => n.counts.iter().sum(),
+            Node::Leaf(l) => (l.len(), l.data_len(), l.heap()),
+            Node::Inner(i) => (i.len, i.data, i.heap),
         }
     }
 
-    pub(super) fn first_key(&self) -> &[u8] {
+    pub(super) fn len(&self) -> usize {
+        self.summary().0
+    }
+
+    /// Edges from this node down to a leaf (all leaves are at the same depth).
+    pub(super) fn height(&self) -> usize {
+        let (mut h, mut node) = (0, self);
+        while let Node::Inner(i) = node {
+            (h, node) = (h + 1, &i.kids[0].node);
+        }
+        h
+    }
+
+    pub(super) fn first_leaf(&self) -> &Leaf {
         match self {
-            Node::Leaf(l) if l.len() > 0 => l.key(0),
-            Node::Leaf(_) => &[],
-            Node::Inner(n) => n.firsts.key(0),
+            Node::Leaf(l) => l,
+            Node::Inner(i) => i.kids[0].node.first_leaf(),
         }
     }
 
-    fn overfull(&self) -> bool {
+    pub(super) fn last_leaf(&self) -> &Leaf {
         match self {
-            Node::Leaf(l) => l.overfull(),
-            Node::Inner(n) => n.children.len() > MAX_FAN,
+            Node::Leaf(l) => l,
+            Node::Inner(i) => i.kids[i.kids.len() - 1].node.last_leaf(),
         }
     }
 
-    fn underfull(&self) -> bool {
+    pub(super) fn inner_mut(&mut self) -> &mut Inner {
         match self {
-            Node::Leaf(l) => l.underfull(),
-            Node::Inner(n) => n.children.len() < MIN_FAN,
+            Node::Inner(a) => Arc::make_mut(a),
+            Node::Leaf(_) => unreachable!("a leaf where an inner node belongs"),
         }
     }
+}
 
-    /// Splits off a right half.
-    fn split(&mut self) -> Node {
-        match self {
-            Node::Leaf(l) => Node::Leaf(l.split()),
-            Node::Inner(n) => {
-                let half = n.children.len() / 2;
-                Node::Inner(Inner {
-                    children: n.children.split_off(half),
-                    counts: n.counts.split_off(half),
-                    firsts: n.firsts.split_at(half),
-                })
-            }
-        }
+impl Kid {
+    pub(super) fn new(node: Node) -> Kid {
+        let (len, data, heap) = node.summary();
+        Kid { node, len, data, heap, sep_end: 0 }
     }
 
-    /// Appends `other`'s contents (a node of the same level).
-    fn append(&mut self, other: &Node) {
-        match (self, other) {
-            (Node::Leaf(a), Node::Leaf(b)) => a.append(b),
-            (Node::Inner(a), Node::Inner(b)) => {
-                a.children.extend(b.children.iter().cloned());
-                a.counts.extend_from_slice(&b.counts);
-                a.firsts.append(&b.firsts);
-            }
-            _ => unreachable!("siblings are at the same level"),
+    /// Replaces the node, keeping the separator.
+    fn set(&mut self, node: Node) {
+        let sep_end = self.sep_end;
+        *self = Kid { sep_end, ..Kid::new(node) };
+    }
+}
+
+/// Builds an inner node child by child; the first child's separator is dropped.
+struct Builder {
+    kids: Vec<Kid>,
+    seps: Vec<u8>,
+}
+
+impl Builder {
+    fn new(kids: usize) -> Builder {
+        Builder { kids: Vec::with_capacity(kids), seps: Vec::new() }
+    }
+
+    fn push(&mut self, sep: &[u8], mut kid: Kid) {
+        if !self.kids.is_empty() {
+            self.seps.extend_from_slice(sep);
         }
+        kid.sep_end = self.seps.len();
+        self.kids.push(kid);
+    }
+
+    fn finish(mut self) -> Inner {
+        self.seps.shrink_to_fit();
+        let mut inner = Inner { kids: self.kids, seps: self.seps, len: 0, data: 0, heap: 0 };
+        inner.total();
+        inner
     }
 }
 
 impl Inner {
-    pub(super) fn child_for_key(&self, key: &[u8]) -> usize {
-        match self.firsts.find(key) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+    /// A node of `(separator, child)` pairs.
+    pub(super) fn from_kids<'s>(kids: impl ExactSizeIterator<Item = (&'s [u8], Kid)>) -> Inner {
+        let mut b = Builder::new(kids.len());
+        for (sep, kid) in kids {
+            b.push(sep, kid);
         }
+        b.finish()
     }
 
-    /// The child holding rank `rank` and the rank where it starts. `insert` allows
-    /// `rank == count` (an append goes to the last child).
-    pub(super) fn child_for_rank(&self, mut rank: usize, insert: bool) -> (usize, usize) {
-        let mut start = 0;
-        for (i, &c) in self.counts.iter().enumerate() {
-            if rank < c || (insert && rank == c && i + 1 == self.counts.len()) {
-                return (i, start);
+    /// A node over consecutive leaves, with separators from their boundary keys, neighbours merged
+    /// where one is underfull.
+    pub(super) fn from_leaves(leaves: Vec<Leaf>) -> Inner {
+        let seps = leaf_seps(&leaves);
+        let mut b = Builder::new(leaves.len());
+        for (i, leaf) in leaves.into_iter().enumerate() {
+            b.push(if i == 0 { &[] } else { &seps[i - 1] }, Kid::new(Node::Leaf(leaf)));
+        }
+        let mut inner = b.finish();
+        inner.normalize_leaves(0, inner.kids.len());
+        inner
+    }
+
+    /// Heap of this node alone: the `Arc` and its two buffers.
+    pub(super) fn own_heap(&self) -> usize {
+        alloc_cost(16 + size_of::<Inner>())
+            + alloc_cost(self.kids.capacity() * size_of::<Kid>())
+            + alloc_cost(self.seps.capacity())
+    }
+
+    /// Recomputes the totals from the children's summaries.
+    pub(super) fn total(&mut self) {
+        let (mut len, mut data, mut heap) = (0, 0, self.own_heap());
+        for k in &self.kids {
+            (len, data, heap) = (len + k.len, data + k.data, heap + k.heap);
+        }
+        (self.len, self.data, self.heap) = (len, data, heap);
+    }
+
+    /// Summarizes child `i` again after it was edited in place.
+    pub(super) fn resum(&mut self, i: usize) {
+        let kid = &mut self.kids[i];
+        (kid.len, kid.data, kid.heap) = kid.node.summary();
+    }
+
+    pub(super) fn sep(&self, i: usize) -> &[u8] {
+        let from = if i == 0 { 0 } else { self.kids[i - 1].sep_end };
+        &self.seps[from..self.kids[i].sep_end]
+    }
+
+    /// `(separator, child)` pairs in order.
+    fn pairs(&self) -> impl Iterator<Item = (&[u8], &Kid)> {
+        (0..self.kids.len()).map(move |i| (self.sep(i), &self.kids[i]))
+    }
+
+    pub(super) fn is_leaf_parent(&self) -> bool {
+        matches!(self.kids[0].node, Node::Leaf(_))
+    }
+
+    /// The child whose key range holds `key`: the last one whose separator is `<= key`.
+    pub(super) fn route_key(&self, key: &[u8]) -> usize {
+        let (mut lo, mut hi) = (1, self.kids.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.sep(mid) <= key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
-            rank -= c;
-            start += c;
         }
-        unreachable!("rank past the end of the tree")
+        lo - 1
     }
 
-    /// Refreshes child `i`'s count and first key after an edit below it, then splits it if it
-    /// grew too big or merges it with a neighbour if it shrank too small.
-    fn settle(&mut self, i: usize) {
-        self.counts[i] = self.children[i].count();
-        let first = self.children[i].first_key().to_vec();
-        self.firsts.set_key(i, &first);
-        if self.children[i].overfull() {
-            self.split_overfull(i);
-        } else if self.children[i].underfull() && self.children.len() > 1 {
-            let (a, b) = if i + 1 < self.children.len() { (i, i + 1) } else { (i - 1, i) };
-            let right = self.children.remove(b);
-            self.counts.remove(b);
-            self.firsts.remove(b);
-            Arc::make_mut(&mut self.children[a]).append(&right);
-            self.counts[a] = self.children[a].count();
-            let first = self.children[a].first_key().to_vec();
-            self.firsts.set_key(a, &first);
-            if self.children[a].overfull() {
-                self.split_overfull(a);
+    /// The child holding rank `r` and the rank within it; `r == len` goes to the end of the last.
+    pub(super) fn route_rank(&self, mut r: usize) -> (usize, usize) {
+        for (i, k) in self.kids.iter().enumerate() {
+            if r < k.len {
+                return (i, r);
+            }
+            r -= k.len;
+        }
+        let last = self.kids.len() - 1;
+        (last, r + self.kids[last].len)
+    }
+
+    pub(super) fn route<'k>(&self, t: Target<'k>) -> (usize, Target<'k>) {
+        match t {
+            Target::Key(k) => (self.route_key(k), t),
+            Target::Rank(r) => {
+                let (i, r) = self.route_rank(r);
+                (i, Target::Rank(r))
             }
         }
     }
 
-    /// Splits child `i` until none of its pieces is too big (one split may not do: a leaf of a
-    /// huge entry between small ones needs two).
-    fn split_overfull(&mut self, i: usize) {
-        let (mut j, mut end) = (i, i + 1);
-        while j < end {
-            if self.children[j].overfull() {
-                let right = Arc::make_mut(&mut self.children[j]).split();
-                self.counts[j] = self.children[j].count();
-                self.insert_child(j + 1, Arc::new(right));
-                end += 1;
+    /// Entries in the children before child `i`.
+    pub(super) fn len_before(&self, i: usize) -> usize {
+        self.kids[..i].iter().map(|k| k.len).sum()
+    }
+
+    pub(super) fn leaf(&self, i: usize) -> &Leaf {
+        match &self.kids[i].node {
+            Node::Leaf(l) => l,
+            Node::Inner(_) => unreachable!("an inner node where a leaf belongs"),
+        }
+    }
+
+    pub(super) fn inner(&self, i: usize) -> &Inner {
+        match &self.kids[i].node {
+            Node::Inner(n) => n,
+            Node::Leaf(_) => unreachable!("a leaf where an inner node belongs"),
+        }
+    }
+
+    /// Replaces children `at` with `nodes`; the first new node keeps the separator of the first
+    /// replaced child and `seps[j]` goes before `nodes[j + 1]`. The node is rebuilt: this happens only
+    /// on splits and merges, and the path copy has already paid for a copy.
+    pub(super) fn splice(&mut self, at: Range<usize>, nodes: Vec<Node>, seps: Vec<Vec<u8>>) {
+        debug_assert!(at.start < at.end && seps.len() + 1 == nodes.len().max(1));
+        let old = std::mem::take(self);
+        let mut b = Builder::new(old.kids.len() + nodes.len() - at.len());
+        let mut new = Some(nodes);
+        let mut from = 0;
+        for (j, kid) in old.kids.into_iter().enumerate() {
+            let sep = &old.seps[from..kid.sep_end];
+            from = kid.sep_end;
+            if j == at.start {
+                for (t, node) in new.take().into_iter().flatten().enumerate() {
+                    b.push(if t == 0 { sep } else { &seps[t - 1] }, Kid::new(node));
+                }
+            }
+            if !at.contains(&j) {
+                b.push(sep, kid);
+            }
+        }
+        *self = b.finish();
+    }
+
+    pub(super) fn push_back(&mut self, sep: &[u8], node: Node) {
+        self.seps.extend_from_slice(sep);
+        self.kids.push(Kid { sep_end: self.seps.len(), ..Kid::new(node) });
+    }
+
+    /// Puts `node` first; `sep` becomes the separator of the child that was first.
+    pub(super) fn push_front(&mut self, node: Node, sep: &[u8]) {
+        self.seps.splice(0..0, sep.iter().copied());
+        for k in &mut self.kids {
+            k.sep_end += sep.len();
+        }
+        self.kids.insert(0, Kid::new(node));
+    }
+
+    /// Puts the result of editing leaf child `i` in its place, then merges around it.
+    pub(super) fn replace_leaf(&mut self, i: usize, packed: Packed) {
+        let n = match packed {
+            Packed::One(leaf) => {
+                self.kids[i].set(Node::Leaf(leaf));
+                1
+            }
+            Packed::Many(leaves) => {
+                let (n, seps) = (leaves.len(), leaf_seps(&leaves));
+                self.splice(i..i + 1, leaves.into_iter().map(Node::Leaf).collect(), seps);
+                n
+            }
+        };
+        self.normalize_leaves(i.saturating_sub(1), (i + n + 1).min(self.kids.len()));
+    }
+
+    /// Merges neighbouring leaf children in `lo..hi` where one is underfull and both fit in one
+    /// leaf. Afterwards an underfull leaf's neighbours in that window could not take it, which is
+    /// what keeps a tree of small leaves from degenerating.
+    pub(super) fn normalize_leaves(&mut self, lo: usize, mut hi: usize) {
+        let mut j = lo;
+        while j + 1 < hi {
+            // The summaries say it without touching the leaves (a cache miss each).
+            let (a, b) = ((self.kids[j].len, self.kids[j].data), (self.kids[j + 1].len, self.kids[j + 1].data));
+            if (underfull(a.0, a.1) || underfull(b.0, b.1)) && can_merge(a, b) {
+                let merged = self.leaf(j).merged(self.leaf(j + 1));
+                self.splice(j..j + 2, vec![Node::Leaf(merged)], Vec::new());
+                hi -= 1;
             } else {
                 j += 1;
             }
         }
     }
 
-    fn insert_child(&mut self, at: usize, child: Arc<Node>) {
-        self.counts.insert(at, child.count());
-        self.firsts.insert(at, child.first_key(), &[]);
-        self.children.insert(at, child);
+    /// Brings inner child `i` back within its limits after an edit below it: splits it when it has
+    /// too many children, merges it with or borrows from a neighbour when it has too few.
+    pub(super) fn fix_inner_kid(&mut self, i: usize) {
+        let n = self.inner(i).kids.len();
+        if n > MAX_KIDS {
+            let (l, r, sep) = self.inner(i).halves();
+            self.splice(i..i + 1, vec![l, r], vec![sep]);
+        } else if n < MIN_KIDS && self.kids.len() > 1 {
+            self.rebalance(i.saturating_sub(1));
+        }
     }
-}
 
-/// Inserts or replaces `key`. Returns the old value.
-pub(super) fn insert(node: &mut Arc<Node>, key: &[u8], value: &[u8]) -> Option<Vec<u8>> {
-    match Arc::make_mut(node) {
-        Node::Leaf(l) => match l.find(key) {
-            Ok(i) => Some(l.set_value(i, value)),
-            Err(i) => {
-                l.insert(i, key, value);
-                None
+    /// Halves of this node and the separator between them.
+    pub(super) fn halves(&self) -> (Node, Node, Vec<u8>) {
+        let pairs: Vec<_> = self.pairs().collect();
+        let mid = pairs.len() / 2;
+        let half =
+            |p: &[(&[u8], &Kid)]| Node::Inner(Arc::new(Inner::from_kids(p.iter().map(|(s, k)| (*s, (*k).clone())))));
+        (half(&pairs[..mid]), half(&pairs[mid..]), pairs[mid].0.to_vec())
+    }
+
+    /// Makes inner children `a` and `a + 1` one node if their children fit, else shares their
+    /// children evenly (each then has more than `MAX_KIDS / 2`). Leaves that become siblings are
+    /// merged where one is underfull.
+    pub(super) fn rebalance(&mut self, a: usize) {
+        let (nodes, seps) = {
+            let (x, y) = (self.inner(a), self.inner(a + 1));
+            let leafy = x.is_leaf_parent();
+            let junction = x.kids.len();
+            let pairs: Vec<(&[u8], &Kid)> =
+                x.pairs().chain(iter::once((self.sep(a + 1), &y.kids[0]))).chain(y.pairs().skip(1)).collect();
+            let build = |p: &[(&[u8], &Kid)], junction: Option<usize>| {
+                let mut n = Inner::from_kids(p.iter().map(|(s, k)| (*s, (*k).clone())));
+                if let (true, Some(j)) = (leafy, junction) {
+                    n.normalize_leaves(j - 1, j + 1);
+                }
+                Node::Inner(Arc::new(n))
+            };
+            if pairs.len() <= MAX_KIDS {
+                (vec![build(&pairs, Some(junction))], Vec::new())
+            } else {
+                let mid = pairs.len() / 2;
+                let (jl, jr) = match junction.cmp(&mid) {
+                    std::cmp::Ordering::Less => (Some(junction), None),
+                    std::cmp::Ordering::Equal => (None, None),
+                    std::cmp::Ordering::Greater => (None, Some(junction - mid)),
+                };
+                (vec![build(&pairs[..mid], jl), build(&pairs[mid..], jr)], vec![pairs[mid].0.to_vec()])
             }
-        },
-        Node::Inner(n) => {
-            let i = n.child_for_key(key);
-            let old = insert(&mut n.children[i], key, value);
-            n.settle(i);
-            old
-        }
+        };
+        self.splice(a..a + 2, nodes, seps);
     }
 }
 
-pub(super) fn remove(node: &mut Arc<Node>, key: &[u8]) -> Option<Vec<u8>> {
-    // Look before copying: removing an absent key must not copy the path.
-    if !contains(node, key) {
-        return None;
-    }
-    match Arc::make_mut(node) {
-        Node::Leaf(l) => l.find(key).ok().map(|i| l.remove(i).1),
-        Node::Inner(n) => {
-            let i = n.child_for_key(key);
-            let old = remove(&mut n.children[i], key);
-            n.settle(i);
-            old
-        }
-    }
+/// Separators between consecutive leaves.
+fn leaf_seps(leaves: &[Leaf]) -> Vec<Vec<u8>> {
+    leaves.windows(2).map(|w| sep_between(w[0].last_key(), w[1].first_key()).to_vec()).collect()
 }
 
-fn contains(mut node: &Node, key: &[u8]) -> bool {
+/// Repairs a root after an edit: one with too many children gets a new root above its halves, one
+/// with a single child is replaced by it (the tree shrinks), one with none empties the tree.
+pub(super) fn fix_root(mut root: Option<Node>) -> Option<Node> {
     loop {
-        match node {
-            Node::Leaf(l) => return l.find(key).is_ok(),
-            Node::Inner(n) => node = &n.children[n.child_for_key(key)],
-        }
-    }
-}
-
-pub(super) fn insert_at(node: &mut Arc<Node>, rank: usize, key: &[u8], value: &[u8]) {
-    match Arc::make_mut(node) {
-        Node::Leaf(l) => l.insert(rank, key, value),
-        Node::Inner(n) => {
-            let (i, start) = n.child_for_rank(rank, true);
-            insert_at(&mut n.children[i], rank - start, key, value);
-            n.settle(i);
-        }
-    }
-}
-
-pub(super) fn remove_at(node: &mut Arc<Node>, rank: usize) -> (Vec<u8>, Vec<u8>) {
-    match Arc::make_mut(node) {
-        Node::Leaf(l) => l.remove(rank),
-        Node::Inner(n) => {
-            let (i, start) = n.child_for_rank(rank, false);
-            let out = remove_at(&mut n.children[i], rank - start);
-            n.settle(i);
-            out
-        }
-    }
-}
-
-pub(super) fn set_value_at(node: &mut Arc<Node>, rank: usize, value: &[u8]) -> Vec<u8> {
-    match Arc::make_mut(node) {
-        Node::Leaf(l) => l.set_value(rank, value),
-        Node::Inner(n) => {
-            let (i, start) = n.child_for_rank(rank, false);
-            let out = set_value_at(&mut n.children[i], rank - start, value);
-            n.settle(i);
-            out
-        }
-    }
-}
-
-/// Splits the root if it grew too big, making the tree one level taller.
-pub(super) fn grow_root(root: &mut Arc<Node>) {
-    while root.overfull() {
-        let old = std::mem::replace(root, Arc::new(Node::Inner(Inner::default())));
-        let Node::Inner(n) = Arc::make_mut(root) else { unreachable!() };
-        n.insert_child(0, old);
-        n.split_overfull(0);
-    }
-}
-
-/// Makes the tree shorter while its root has a single child. Returns false if it became empty.
-pub(super) fn shrink_root(root: &mut Arc<Node>) -> bool {
-    loop {
-        match &**root {
-            Node::Inner(n) if n.children.len() == 1 => {
-                let child = n.children[0].clone();
-                *root = child;
+        root = match root {
+            Some(Node::Inner(arc)) if arc.kids.is_empty() => None,
+            Some(Node::Inner(arc)) if arc.kids.len() == 1 => Some(match Arc::try_unwrap(arc) {
+                Ok(mut inner) => inner.kids.pop().expect("one child").node,
+                Err(arc) => arc.kids[0].node.clone(),
+            }),
+            Some(Node::Inner(arc)) if arc.kids.len() > MAX_KIDS => {
+                let (l, r, sep) = arc.halves();
+                Some(Node::Inner(Arc::new(Inner::from_kids(
+                    [(&[][..], Kid::new(l)), (&sep[..], Kid::new(r))].into_iter(),
+                ))))
             }
-            Node::Leaf(l) => return l.len() > 0,
-            Node::Inner(_) => return true,
+            other => return other,
         }
+    }
+}
+
+/// The tree that `packed` (the edited root leaf) makes.
+pub(super) fn root_of(packed: Packed) -> Option<Node> {
+    match packed {
+        Packed::One(leaf) => Some(Node::Leaf(leaf)),
+        Packed::Many(mut leaves) if leaves.len() <= 1 => leaves.pop().map(Node::Leaf),
+        Packed::Many(leaves) => fix_root(Some(Node::Inner(Arc::new(Inner::from_leaves(leaves))))),
     }
 }

@@ -1,7 +1,7 @@
 //! The child process of the crash tests.
 //!
 //! `crash-writer write DIR START [always|interval|never]`: writes from op START on in that sync
-//!   mode (always by default), printing `ack N` after op N returned (so the parent knows it was
+//!   mode (always by default; puts, batches and typed writes, see the library), printing `ack N` after op N returned (so the parent knows it was
 //!   acknowledged), until killed. Small log segments and
 //!   checkpoint thresholds make background checkpoints frequent, so kills land inside them too.
 //! `crash-writer hold DIR`: opens the store, prints `ready`, and waits to be killed.
@@ -49,6 +49,8 @@ fn main() {
                         b.put(batch_key(i, j), &v);
                     }
                     db.write(b).expect("batch");
+                } else if typed_kind(i).is_some() {
+                    typed_write(&db, i).expect("typed write");
                 } else {
                     db.put(single_key(i), &v).expect("put");
                 }
