@@ -447,4 +447,57 @@ mod tests {
         fs::write(&path, &bytes).unwrap();
         assert!(matches!(load(&path, |_, _, _| {}), Err(Error::Corruption { .. })));
     }
+
+    #[test]
+    fn collections_round_trip_and_version_1_files_still_load() {
+        use crate::collections::coll::{Coll, Kind};
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = CheckpointWriter::create(dir.path(), 9, 1).unwrap();
+        w.add(b"a", b"1", 0).unwrap();
+        // Big enough for several chunks.
+        let fields: Vec<(Vec<u8>, Vec<u8>)> =
+            (0..3000u32).map(|i| (format!("f{i:05}").into_bytes(), vec![b'x'; 50])).collect();
+        let pairs: Vec<(&[u8], &[u8])> = fields.iter().map(|(f, v)| (f.as_slice(), v.as_slice())).collect();
+        let hash = Coll::from_elements(Kind::Hash, &pairs).unwrap();
+        w.add_coll(b"h", &hash, 77).unwrap();
+        let path = w.finish().unwrap();
+        let mut seen = Vec::new();
+        let info = load(&path, |k, v, e| {
+            let n = match v {
+                Value::Bytes(b) => b.len(),
+                Value::Coll(c) => {
+                    assert_eq!(c.kind(), Kind::Hash);
+                    let back: Vec<(&[u8], &[u8])> = c.elements().iter().collect();
+                    assert_eq!(back, pairs);
+                    c.len()
+                }
+            };
+            seen.push((k.to_vec(), n, e));
+        })
+        .unwrap();
+        assert_eq!(info.count, 2);
+        assert_eq!(seen, vec![(b"a".to_vec(), 1, 0), (b"h".to_vec(), 3000, 77)]);
+
+        // A version-1 file is the same format without collections: it loads unchanged, and a
+        // collection entry inside one is damage.
+        let as_version_1 = |bytes: &mut Vec<u8>| {
+            bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+            let crc = crc32fast::hash(&bytes[0..32]);
+            bytes[32..36].copy_from_slice(&crc.to_le_bytes());
+        };
+        let mut w = CheckpointWriter::create(dir.path(), 10, 1).unwrap();
+        w.add(b"only", b"strings", 0).unwrap();
+        let path = w.finish().unwrap();
+        let mut bytes = fs::read(&path).unwrap();
+        as_version_1(&mut bytes);
+        fs::write(&path, &bytes).unwrap();
+        let mut keys = Vec::new();
+        load(&path, |k, _, _| keys.push(k.to_vec())).unwrap();
+        assert_eq!(keys, vec![b"only".to_vec()]);
+        let path = dir.path().join(format!("checkpoint-{:020}.ckpt", 9));
+        let mut bytes = fs::read(&path).unwrap();
+        as_version_1(&mut bytes);
+        fs::write(&path, &bytes).unwrap();
+        assert!(matches!(load(&path, |_, _, _| {}), Err(Error::Corruption { .. })));
+    }
 }

@@ -167,7 +167,11 @@ impl Db {
             return self.engine().check_open();
         }
         let engine = self.engine();
-        engine.commit(&batch.ops())?;
+        if batch.has_typed() {
+            crate::collections::typed::write_typed_batch(engine, &batch)?;
+        } else {
+            engine.commit(&batch.ops())?;
+        }
         engine.ops.batches.incr();
         Ok(())
     }

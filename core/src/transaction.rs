@@ -15,7 +15,6 @@ use crossbeam_epoch as epoch;
 
 use crate::error::{Error, Result};
 use crate::iter::{as_ref, owned_bounds, prefix_end, Iter, ReadView};
-use crate::wal::ops::OwnedOp;
 
 type OwnedRange = (Bound<Vec<u8>>, Bound<Vec<u8>>);
 
@@ -158,22 +157,7 @@ impl Transaction {
                     return Err(Error::Conflict);
                 }
             }
-            let ops = writes
-                .into_iter()
-                .map(|(key, w)| match w {
-                    Write::Put(value, expires_at) => OwnedOp::Put { key, value, expires_at },
-                    Write::Delete => OwnedOp::Delete { key },
-                    // Validated unchanged since the snapshot: the edits apply to the state
-                    // they were made on.
-                    Write::Coll { edits, fresh } => OwnedOp::Coll {
-                        key,
-                        kind: edits.coll.kind(),
-                        fresh,
-                        edits: edits.encoded,
-                        built: Some(Arc::new(edits.coll)),
-                    },
-                })
-                .collect();
+            let ops = crate::collections::typed::ops_of(writes);
             Ok((ops, ()))
         });
         match result {

@@ -1,5 +1,6 @@
-//! Typed operations inside transactions: own writes visible, atomic commit with strings, rollback,
-//! conflicts on collections read or written, and a model test of transactions mixing types.
+//! Typed operations inside transactions and batches: own writes visible, atomic commit with
+//! strings, rollback, conflicts on collections read or written, a batch refused whole on a type
+//! error, and a model test of transactions mixing types.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -80,6 +81,54 @@ fn a_collection_read_or_written_concurrently_is_a_conflict() {
     // The retrying helper reruns the closure on a fresh snapshot.
     let n = db.transaction(|tx| tx.hincrby("h", "n", 1)).unwrap();
     assert_eq!(n, 13);
+}
+
+#[test]
+fn a_batch_mixes_types_atomically_and_a_type_error_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open_with(dir.path(), Options::default()).unwrap();
+    let mut b = scalodb::WriteBatch::new();
+    b.put("plain", "1")
+        .hset("user", "name", "ada")
+        .hset("user", "lang", "rust")
+        .sadd("tags", "a")
+        .sadd("tags", "b")
+        .srem("tags", "a")
+        .zadd("board", 2.0, "ada")
+        .zadd("board", 1.0, "bob")
+        .zrem("board", "bob")
+        .push("q", End::Right, "1")
+        .push("q", End::Left, "0")
+        .hdel("user", "lang");
+    db.write(b).unwrap();
+    let check = |db: &Db| {
+        assert_eq!(db.get("plain").unwrap(), Some(b"1".to_vec()));
+        assert_eq!(db.hgetall("user").unwrap(), vec![(b"name".to_vec(), b"ada".to_vec())]);
+        assert_eq!(db.smembers("tags").unwrap(), vec![b"b".to_vec()]);
+        assert_eq!(db.zrange("board", 0, -1, false).unwrap(), vec![(b"ada".to_vec(), 2.0)]);
+        assert_eq!(db.lrange("q", 0, -1).unwrap(), vec![b"0".to_vec(), b"1".to_vec()]);
+    };
+    check(&db);
+    // A typed write to a string (one the store holds, or one the batch wrote) fails the batch.
+    let mut b = scalodb::WriteBatch::new();
+    b.put("fresh", "x").sadd("plain", "m");
+    assert!(matches!(db.write(b), Err(e) if e.is_type_mismatch()));
+    let mut b = scalodb::WriteBatch::new();
+    b.hset("user", "name", "grace").put("k", "v").push("k", End::Left, "no");
+    assert!(matches!(db.write(b), Err(e) if e.is_type_mismatch()));
+    assert_eq!(db.get("fresh").unwrap(), None);
+    assert_eq!(db.hget("user", "name").unwrap(), Some(b"ada".to_vec()));
+    // A delete earlier in the batch frees the key for another type.
+    let mut b = scalodb::WriteBatch::new();
+    b.delete("plain").sadd("plain", "now a set");
+    db.write(b).unwrap();
+    assert_eq!(db.kind_of("plain").unwrap(), Some(Kind::Set));
+    db.close().unwrap();
+    drop(db);
+    let db = Db::open_with(dir.path(), Options::default()).unwrap();
+    assert_eq!(db.smembers("plain").unwrap(), vec![b"now a set".to_vec()]);
+    assert_eq!(db.hgetall("user").unwrap(), vec![(b"name".to_vec(), b"ada".to_vec())]);
+    assert_eq!(db.lrange("q", 0, -1).unwrap(), vec![b"0".to_vec(), b"1".to_vec()]);
 }
 
 #[derive(Debug, Clone)]

@@ -71,7 +71,7 @@ typed_api! {
     fn hscan(key: impl AsRef<[u8]>, after: Option<&[u8]>, count: usize) -> ScanPage<(Vec<u8>, Vec<u8>)>;
 }
 
-fn hset<A: Access, F: AsRef<[u8]>, V: AsRef<[u8]>>(
+pub(crate) fn hset<A: Access, F: AsRef<[u8]>, V: AsRef<[u8]>>(
     a: &mut A,
     key: impl AsRef<[u8]>,
     pairs: &[(F, V)],
@@ -125,7 +125,7 @@ fn hmget<A: Access, F: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, fields: &[
     })
 }
 
-fn hdel<A: Access, F: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, fields: &[F]) -> Result<usize> {
+pub(crate) fn hdel<A: Access, F: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, fields: &[F]) -> Result<usize> {
     a.edit_coll(key.as_ref(), Kind::Hash, |e, _| {
         let mut removed = 0;
         for field in fields {

@@ -93,7 +93,12 @@ typed_api! {
     fn lmove(src: impl AsRef<[u8]>, dst: impl AsRef<[u8]>, from: End, to: End) -> Option<Vec<u8>>;
 }
 
-fn push<A: Access, V: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, end: End, values: &[V]) -> Result<usize> {
+pub(crate) fn push<A: Access, V: AsRef<[u8]>>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    end: End,
+    values: &[V],
+) -> Result<usize> {
     push_inner(a, key.as_ref(), end, values, false)
 }
 

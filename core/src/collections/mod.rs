@@ -19,7 +19,7 @@
 
 pub(crate) mod coll;
 pub(crate) mod edit;
-mod hashes;
+pub(crate) mod hashes;
 pub(crate) mod lists;
 pub(crate) mod ptree;
 pub(crate) mod random;

@@ -72,7 +72,7 @@ typed_api! {
     fn sscan(key: impl AsRef<[u8]>, after: Option<&[u8]>, count: usize) -> ScanPage<Vec<u8>>;
 }
 
-fn sadd<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[M]) -> Result<usize> {
+pub(crate) fn sadd<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[M]) -> Result<usize> {
     for m in members {
         a.check_element(m.as_ref())?;
     }
@@ -90,7 +90,7 @@ fn sadd<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[
     })
 }
 
-fn srem<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[M]) -> Result<usize> {
+pub(crate) fn srem<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[M]) -> Result<usize> {
     a.edit_coll(key.as_ref(), Kind::Set, |e, _| {
         let mut removed = 0;
         for m in members {

@@ -11,6 +11,7 @@
 //! Each family writes its methods once, generic over `Access`, and `typed_api!` declares them on
 //! `Db` and on `Transaction`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crossbeam_epoch as epoch;
@@ -18,8 +19,10 @@ use crossbeam_epoch as epoch;
 use super::coll::{Coll, Kind};
 use super::edit::Edits;
 use crate::db::{latest_live, Db};
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::item::VersionRef;
+use crate::iter::ReadView;
 use crate::transaction::{Transaction, Write};
 use crate::wal::ops::OwnedOp;
 
@@ -217,12 +220,53 @@ impl Access for DbAccess<'_> {
     }
 }
 
-/// Typed operations inside a transaction: reads see its own writes first, then its snapshot
-/// (each key read joins its read set, so a concurrent change to it is a conflict at commit);
-/// writes stay buffered with its other writes.
-impl Access for Transaction {
+/// Where a staged write set reads the keys it has not written.
+pub(crate) enum Base<'a> {
+    /// A transaction's snapshot.
+    Snapshot(&'a ReadView),
+    /// The latest applied state, under the commit lock (a batch with typed writes).
+    Latest(&'a Engine, &'a epoch::Guard),
+}
+
+impl Base<'_> {
+    fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<VersionRef<'_>>) -> R) -> R {
+        match self {
+            Base::Snapshot(view) => {
+                let guard = epoch::pin();
+                f(view.engine.get_at(key, view.seq, &guard))
+            }
+            Base::Latest(engine, guard) => f(latest_live(engine, key, guard)),
+        }
+    }
+
+    fn engine(&self) -> &Engine {
+        match self {
+            Base::Snapshot(view) => &view.engine,
+            Base::Latest(engine, _) => engine,
+        }
+    }
+}
+
+/// Typed operations over buffered writes (a transaction's, or a batch's being decided): reads see
+/// the buffered writes first, then `base` (recording each key read in `reads`, when given, so that
+/// a transaction detects a concurrent change at commit); writes stay buffered.
+pub(crate) struct Staged<'a> {
+    pub writes: &'a mut BTreeMap<Vec<u8>, Write>,
+    pub reads: Option<&'a mut BTreeSet<Vec<u8>>>,
+    pub base: Base<'a>,
+}
+
+impl Staged<'_> {
+    fn note_read(&mut self, key: &[u8]) {
+        if let Some(r) = self.reads.as_mut() {
+            r.insert(key.to_vec());
+        }
+    }
+}
+
+impl Access for Staged<'_> {
     fn read_coll<R>(&mut self, key: &[u8], kind: Kind, f: impl FnOnce(Option<&Coll>) -> R) -> Result<R> {
-        self.view.engine.check_open()?;
+        self.base.engine().check_open()?;
         match self.writes.get(key) {
             Some(Write::Put(..)) => Err(wrong_type(Kind::String, kind)),
             Some(Write::Delete) => Ok(f(None)),
@@ -230,10 +274,8 @@ impl Access for Transaction {
             Some(Write::Coll { edits, .. }) if edits.coll.kind() == kind => Ok(f(Some(&edits.coll))),
             Some(Write::Coll { edits, .. }) => Err(wrong_type(edits.coll.kind(), kind)),
             None => {
-                self.reads.insert(key.to_vec());
-                let guard = epoch::pin();
-                let v = self.view.engine.get_at(key, self.view.seq, &guard);
-                Ok(f(coll_of(v, kind)?))
+                self.note_read(key);
+                self.base.read(key, |v| coll_of(v, kind).map(f))
             }
         }
     }
@@ -244,7 +286,7 @@ impl Access for Transaction {
         kind: Kind,
         f: impl FnOnce(&mut [Edits], &[bool]) -> Result<R>,
     ) -> Result<R> {
-        self.view.engine.check_open()?;
+        self.base.engine().check_open()?;
         let mut work = Vec::with_capacity(keys.len());
         let mut existed = Vec::with_capacity(keys.len());
         for key in keys {
@@ -252,14 +294,13 @@ impl Access for Transaction {
                 Some(Write::Put(..)) => return Err(wrong_type(Kind::String, kind)),
                 Some(Write::Delete) => (Edits::new(Coll::empty(kind)), true),
                 Some(Write::Coll { edits, fresh }) if edits.coll.kind() == kind => (edits.clone(), *fresh),
-                // Emptied earlier in this transaction: the key is free for another type.
+                // Emptied earlier in the same write set: the key is free for another type.
                 Some(Write::Coll { edits, .. }) if edits.coll.is_empty() => (Edits::new(Coll::empty(kind)), true),
                 Some(Write::Coll { edits, .. }) => return Err(wrong_type(edits.coll.kind(), kind)),
                 None => {
-                    self.reads.insert(key.to_vec());
-                    let guard = epoch::pin();
-                    match coll_of(self.view.engine.get_at(key, self.view.seq, &guard), kind)? {
-                        Some(c) => (Edits::new(c.clone()), false),
+                    self.note_read(key);
+                    match self.base.read(key, |v| coll_of(v, kind).map(|c| c.cloned()))? {
+                        Some(c) => (Edits::new(c), false),
                         None => (Edits::new(Coll::empty(kind)), true),
                     }
                 }
@@ -285,7 +326,7 @@ impl Access for Transaction {
         wanted: Kind,
         f: impl FnOnce(&[Option<T>]) -> Result<(Option<Coll>, R)>,
     ) -> Result<R> {
-        self.view.engine.check_open()?;
+        self.base.engine().check_open()?;
         let mut sources = Vec::with_capacity(keys.len());
         for key in keys {
             sources.push(match self.writes.get(*key) {
@@ -294,9 +335,8 @@ impl Access for Transaction {
                 Some(Write::Coll { edits, .. }) if edits.coll.is_empty() => None,
                 Some(Write::Coll { edits, .. }) => Some(read(&edits.coll)?),
                 None => {
-                    self.reads.insert(key.to_vec());
-                    let guard = epoch::pin();
-                    source(self.view.engine.get_at(key, self.view.seq, &guard), read, wanted)?
+                    self.note_read(key);
+                    self.base.read(key, |v| source(v, read, wanted))?
                 }
             });
         }
@@ -315,8 +355,99 @@ impl Access for Transaction {
     }
 
     fn max_element(&self) -> usize {
+        self.base.engine().opts.max_value_size
+    }
+}
+
+/// Typed operations inside a transaction: its buffered writes over its snapshot (`Staged`).
+impl Access for Transaction {
+    fn read_coll<R>(&mut self, key: &[u8], kind: Kind, f: impl FnOnce(Option<&Coll>) -> R) -> Result<R> {
+        self.staged().read_coll(key, kind, f)
+    }
+
+    fn edit_colls<R>(
+        &mut self,
+        keys: &[&[u8]],
+        kind: Kind,
+        f: impl FnOnce(&mut [Edits], &[bool]) -> Result<R>,
+    ) -> Result<R> {
+        self.staged().edit_colls(keys, kind, f)
+    }
+
+    fn combine<T, R>(
+        &mut self,
+        dst: Option<&[u8]>,
+        keys: &[&[u8]],
+        read: ReadSource<'_, T>,
+        wanted: Kind,
+        f: impl FnOnce(&[Option<T>]) -> Result<(Option<Coll>, R)>,
+    ) -> Result<R> {
+        self.staged().combine(dst, keys, read, wanted, f)
+    }
+
+    fn max_element(&self) -> usize {
         self.view.engine.opts.max_value_size
     }
+}
+
+impl Transaction {
+    fn staged(&mut self) -> Staged<'_> {
+        Staged { writes: &mut self.writes, reads: Some(&mut self.reads), base: Base::Snapshot(&self.view) }
+    }
+}
+
+/// Commits a batch with typed writes: staged in order under the commit lock, on the latest state
+/// (see `batch.rs`).
+pub(crate) fn write_typed_batch(engine: &Engine, batch: &crate::batch::WriteBatch) -> Result<()> {
+    use crate::batch::{BatchOp, TypedOp};
+    engine.commit_with(|engine, guard| {
+        let mut writes = BTreeMap::new();
+        let mut st = Staged { writes: &mut writes, reads: None, base: Base::Latest(engine, guard) };
+        for op in batch.batch_ops() {
+            match op {
+                BatchOp::Put { key, value, expires_at } => {
+                    st.writes.insert(key.clone(), Write::Put(value.clone(), *expires_at));
+                }
+                BatchOp::Delete { key } => {
+                    st.writes.insert(key.clone(), Write::Delete);
+                }
+                BatchOp::Typed(t) => {
+                    match t {
+                        TypedOp::HSet { key, field, value } => super::hashes::hset(&mut st, key, &[(field, value)]),
+                        TypedOp::HDel { key, field } => super::hashes::hdel(&mut st, key, &[field]),
+                        TypedOp::SAdd { key, member } => super::sets::sadd(&mut st, key, &[member]),
+                        TypedOp::SRem { key, member } => super::sets::srem(&mut st, key, &[member]),
+                        TypedOp::ZAdd { key, score, member } => {
+                            super::zsets::zadd(&mut st, key, &[(*score, member)], Default::default())
+                        }
+                        TypedOp::ZRem { key, member } => super::zsets::zrem(&mut st, key, &[member]),
+                        TypedOp::Push { key, end, value } => super::lists::push(&mut st, key, *end, &[value]),
+                    }?;
+                }
+            }
+        }
+        Ok((ops_of(writes), ()))
+    })
+}
+
+/// The ops that commit a set of buffered writes.
+pub(crate) fn ops_of(writes: BTreeMap<Vec<u8>, Write>) -> Vec<OwnedOp> {
+    writes
+        .into_iter()
+        .map(|(key, w)| match w {
+            Write::Put(value, expires_at) => OwnedOp::Put { key, value, expires_at },
+            Write::Delete => OwnedOp::Delete { key },
+            // Edits made on a state the committer proved current (a transaction validated the
+            // key unchanged since its snapshot; a batch decided under the commit lock).
+            Write::Coll { edits, fresh } => OwnedOp::Coll {
+                key,
+                kind: edits.coll.kind(),
+                fresh,
+                edits: edits.encoded,
+                built: Some(Arc::new(edits.coll)),
+            },
+        })
+        .collect()
 }
 
 impl Db {

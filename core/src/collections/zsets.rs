@@ -192,7 +192,7 @@ typed_api! {
     fn zcombine_store<K: AsRef<[u8]>>(op: ZSetOp, dst: impl AsRef<[u8]>, keys: &[K], weights: &[f64], aggregate: Aggregate) -> usize;
 }
 
-fn zadd<A: Access, M: AsRef<[u8]>>(
+pub(crate) fn zadd<A: Access, M: AsRef<[u8]>>(
     a: &mut A,
     key: impl AsRef<[u8]>,
     entries: &[(f64, M)],
@@ -240,7 +240,7 @@ fn zincrby<A: Access>(a: &mut A, key: impl AsRef<[u8]>, delta: f64, member: impl
     Ok(zadd_incr(a, key, delta, member, ZAddFlags::default())?.expect("no condition to refuse it"))
 }
 
-fn zrem<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[M]) -> Result<usize> {
+pub(crate) fn zrem<A: Access, M: AsRef<[u8]>>(a: &mut A, key: impl AsRef<[u8]>, members: &[M]) -> Result<usize> {
     a.edit_coll(key.as_ref(), Kind::ZSet, |e, _| {
         let mut n = 0;
         for m in members {
