@@ -281,9 +281,19 @@ fn resp3_shapes() {
     c.reader_mut().read_exact(&mut rest).unwrap();
     assert!(&rest == b"a\r\n$1\r\n1\r\n" || &rest == b"b\r\n$1\r\n2\r\n", "{rest:?}");
     raw_reply(&mut c, &["LPOP", "nope", "2"], b"_\r\n");
+    raw_reply(&mut c, &["ZRANK", "z", "m", "WITHSCORE"], b"*2\r\n:1\r\n,1.5\r\n");
+    raw_reply(&mut c, &["ZINCRBY", "z", "1", "m"], b",2.5\r\n");
+    // ZPOPMIN without a count is one flat pair; with a count, pairs.
+    raw_reply(&mut c, &["ZPOPMIN", "z"], b"*2\r\n$3\r\nlow\r\n,-inf\r\n");
+    raw_reply(&mut c, &["ZPOPMAX", "z", "1"], b"*1\r\n*2\r\n$1\r\nm\r\n,2.5\r\n");
     assert!(matches!(c.cmd(&["HELLO", "2"]), Reply::Array(_)));
+    assert_eq!(c.cmd(&["ZADD", "z", "1.5", "m"]), int(1));
     raw_reply(&mut c, &["ZSCORE", "z", "m"], b"$3\r\n1.5\r\n");
     raw_reply(&mut c, &["LPOP", "nope", "2"], b"*-1\r\n");
+    raw_reply(&mut c, &["LPOP", "nope"], b"$-1\r\n");
+    raw_reply(&mut c, &["ZRANK", "z", "none", "WITHSCORE"], b"*-1\r\n");
+    raw_reply(&mut c, &["ZRANK", "z", "none"], b"$-1\r\n");
+    raw_reply(&mut c, &["SMEMBERS", "t"], b"*2\r\n");
 }
 
 #[test]

@@ -174,7 +174,8 @@ fn rank(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, rev: bool) -> CmdResul
     let with_score = match args.len() {
         3 => false,
         4 if args.lower(3) == "withscore" => true,
-        _ => return Err(reply_err(SYNTAX)),
+        4 => return Err(reply_err(SYNTAX)),
+        _ => return Err(reply_err(super::arity_error(&args.lower(0)))),
     };
     match ctx.db().zrank(args.get(1), args.get(2), rev)? {
         Some((r, s)) if with_score => {
@@ -206,7 +207,7 @@ fn zpop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, max: bool) -> CmdResul
             n if n < 0 => return Err(reply_err(NOT_POSITIVE)),
             n => Some(n as usize),
         },
-        _ => return Err(reply_err(SYNTAX)),
+        _ => return Err(reply_err(super::arity_error(&args.lower(0)))),
     };
     let popped = match count {
         Some(0) => ctx.db().zcard(args.get(1)).map(|_| Vec::new())?,
