@@ -167,7 +167,8 @@ pub fn sdiffstore(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult
 
 /// `SINTERCARD numkeys key [key ...] [LIMIT limit]`.
 pub fn sintercard(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    let numkeys = int_at(args, 1)?;
+    // Redis gives this text for a count that is not a number too.
+    let numkeys = int_at(args, 1).map_err(|_| reply_err("ERR numkeys should be greater than 0"))?;
     if numkeys <= 0 {
         return Err(reply_err("ERR numkeys should be greater than 0"));
     }

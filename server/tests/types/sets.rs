@@ -74,6 +74,7 @@ fn moves_and_algebra() {
     assert_eq!(c.cmd(&["SINTERCARD", "2", "x", "y", "LIMIT", "0"]), int(2));
     assert_eq!(c.cmd(&["SINTERCARD", "1", "missing"]), int(0));
     assert_eq!(c.cmd(&["SINTERCARD", "0", "x"]).err_text(), "ERR numkeys should be greater than 0");
+    assert_eq!(c.cmd(&["SINTERCARD", "n", "x"]).err_text(), "ERR numkeys should be greater than 0");
     assert_eq!(
         c.cmd(&["SINTERCARD", "3", "x", "y"]).err_text(),
         "ERR Number of keys can't be greater than number of args"
