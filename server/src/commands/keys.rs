@@ -5,12 +5,12 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::ops::Bound;
 
-use scalodb::Ttl;
+use scalodb::{Kind, Ttl};
 
 use super::args::Args;
-use super::kv::{unix_ms, Expiry};
+use super::kv::{unix_ms, DbKv, Expiry, Kv};
 use super::spec::{command_table, CommandSpec};
-use super::{int_arg, reply_err, CmdResult, Ctx, SYNTAX};
+use super::{int_arg, reply_err, CmdError, CmdResult, Ctx, SYNTAX};
 use crate::glob;
 use crate::resp::{parse_i64, Out};
 
@@ -68,9 +68,21 @@ pub fn exists(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 }
 
 pub fn type_(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    let live = ctx.kv(|kv| Ok(kv.contains(args.get(1))?))?;
-    out.simple(if live { "string" } else { "none" });
+    // Inside an EXEC transaction only string keys are met (see `multi.rs`), and the transaction
+    // must see its own writes; elsewhere the engine says what the key holds.
+    if ctx.tx.is_some() {
+        let live = ctx.kv(|kv| Ok(kv.contains(args.get(1))?))?;
+        out.simple(if live { "string" } else { "none" });
+        return Ok(());
+    }
+    out.simple(ctx.db().kind_of(args.get(1))?.map_or("none", Kind::name));
     Ok(())
+}
+
+/// Whether `key` holds a hash, list, set or sorted set: such keys are read and written with the
+/// engine's typed calls, never inside an engine transaction, which sees string values only.
+pub(super) fn is_collection(ctx: &Ctx<'_>, key: &[u8]) -> Result<bool, CmdError> {
+    Ok(ctx.db().kind_of(key)?.is_some_and(|k| k != Kind::String))
 }
 
 /// EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT, with the NX/XX/GT/LT conditions.
@@ -100,26 +112,41 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, unit: i64, a
     let at = if absolute { ms } else { ms.checked_add(unix_ms() as i64).ok_or_else(bad)? };
     let at = at.max(0) as u64;
     let key = args.get(1);
-    ctx.atomic(out, |kv, out| {
-        let current = match kv.ttl(key)? {
-            Ttl::Missing => {
-                out.int(0);
-                return Ok(());
-            }
-            Ttl::Forever => None,
-            Ttl::Remaining(d) => Some(unix_ms() + d.as_millis() as u64),
-        };
-        let allowed = match current {
-            None => !(xx || gt),
-            Some(cur) => {
-                let refused = nx || (gt && at <= cur) || (lt && at >= cur);
-                !refused
-            }
-        };
-        let done = allowed && kv.expire_at(key, Some(at))?;
-        out.int(done as i64);
-        Ok(())
-    })
+    if ctx.tx.is_none() && is_collection(ctx, key)? {
+        // A collection's expiry is changed without rewriting it (the engine keeps the collection
+        // and changes the expiry only), so without a transaction: the read of the current expiry
+        // for NX/XX/GT/LT and the change are two steps.
+        return set_expiry(&mut DbKv(ctx.db()), key, at, (nx, xx, gt, lt), out);
+    }
+    ctx.atomic(out, |kv, out| set_expiry(kv, key, at, (nx, xx, gt, lt), out))
+}
+
+/// Gives `key` the expiry `at` (Unix ms) under EXPIRE's conditions; replies 1 if it did.
+fn set_expiry(
+    kv: &mut dyn Kv,
+    key: &[u8],
+    at: u64,
+    (nx, xx, gt, lt): (bool, bool, bool, bool),
+    out: &mut Out,
+) -> CmdResult {
+    let current = match kv.ttl(key)? {
+        Ttl::Missing => {
+            out.int(0);
+            return Ok(());
+        }
+        Ttl::Forever => None,
+        Ttl::Remaining(d) => Some(unix_ms() + d.as_millis() as u64),
+    };
+    let allowed = match current {
+        None => !(xx || gt),
+        Some(cur) => {
+            let refused = nx || (gt && at <= cur) || (lt && at >= cur);
+            !refused
+        }
+    };
+    let done = allowed && kv.expire_at(key, Some(at))?;
+    out.int(done as i64);
+    Ok(())
 }
 
 pub fn expire(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
@@ -217,7 +244,7 @@ pub fn scan(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
         Some(c) if c >= 0 => c as u64,
         _ => return Err(reply_err("ERR invalid cursor")),
     };
-    let (mut pattern, mut count, mut only_strings) = (None, 10usize, true);
+    let (mut pattern, mut count, mut only_type) = (None, 10usize, None::<String>);
     let mut i = 2;
     while i < args.len() {
         if i + 1 >= args.len() {
@@ -229,7 +256,7 @@ pub fn scan(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
                 c if c >= 1 => count = (c as usize).min(1 << 20),
                 _ => return Err(reply_err(SYNTAX)),
             },
-            "type" => only_strings = args.lower(i + 1) == "string",
+            "type" => only_type = Some(args.lower(i + 1)),
             _ => return Err(reply_err(SYNTAX)),
         }
         i += 2;
@@ -264,11 +291,23 @@ pub fn scan(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
         examined += 1;
         last.clear();
         last.extend_from_slice(k);
-        if only_strings && pattern.is_none_or(|p| glob::matches(p, k, false)) {
+        if pattern.is_none_or(|p| glob::matches(p, k, false)) {
             found.push(k.to_vec());
         }
         true
     })?;
+    if let Some(wanted) = only_type {
+        // The type is looked up once per matching key, after the walk, so the scan above holds
+        // nothing while it is read.
+        let db = ctx.db();
+        let mut kept = Vec::with_capacity(found.len());
+        for k in found {
+            if db.kind_of(&k)?.is_some_and(|kind| kind.name() == wanted) {
+                kept.push(k);
+            }
+        }
+        found = kept;
+    }
     let next = if more { ctx.state.cursors.lock().remember(last) } else { 0 };
     out.array(2);
     out.bulk(next.to_string().as_bytes());
@@ -309,11 +348,18 @@ pub fn randomkey(ctx: &mut Ctx<'_>, _args: Args<'_>, out: &mut Out) -> CmdResult
 
 fn rename_generic(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, nx: bool) -> CmdResult {
     let (src, dst) = (args.get(1), args.get(2));
+    if is_collection(ctx, src)? {
+        // The engine has no call that moves a collection to another key in one commit, and a
+        // copy element by element would not be atomic: refused rather than half done.
+        return Err(reply_err("ERR RENAME of a hash, list, set or sorted set is not supported yet"));
+    }
+    // A transaction cannot read a collection; RENAMENX only needs to know the key is taken.
+    let dst_is_collection = nx && is_collection(ctx, dst)?;
     ctx.atomic(out, |kv, out| {
         let Some(v) = kv.get(src)? else {
             return Err(reply_err("ERR no such key"));
         };
-        if nx && kv.contains(dst)? {
+        if nx && (dst_is_collection || kv.contains(dst)?) {
             out.int(0);
             return Ok(());
         }

@@ -7,13 +7,19 @@ pub mod admin;
 pub mod args;
 mod cluster;
 mod connection;
+mod hashes;
 mod keys;
 pub mod kv;
+mod lists;
 mod monitoring;
 mod multi;
+mod sets;
 mod spec;
 mod strings;
 mod table;
+mod typed;
+mod zranges;
+mod zsets;
 
 use scalodb::{Db, Error};
 
@@ -30,6 +36,18 @@ pub const SYNTAX: &str = "ERR syntax error";
 pub const NOT_INT: &str = "ERR value is not an integer or out of range";
 pub const NOT_FLOAT: &str = "ERR value is not a valid float";
 pub const NOAUTH: &str = "NOAUTH Authentication required.";
+pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
+
+/// `InvalidArgument` texts of the typed engine calls that are word for word what Redis replies
+/// (after `ERR `).
+const REDIS_TEXTS: [&str; 6] = [
+    "no such key",
+    "index out of range",
+    "increment would produce NaN or Infinity",
+    "resulting score is not a number (NaN)",
+    "XX and NX options at the same time are not compatible",
+    "GT, LT, and/or NX options at the same time are not compatible",
+];
 
 /// Why a command failed: an engine error, or a reply the command chose.
 #[derive(Debug)]
@@ -54,7 +72,13 @@ pub fn reply_err(msg: impl Into<String>) -> CmdError {
 /// The Redis error reply for an engine error.
 pub fn engine_error(e: &Error) -> String {
     match e {
+        _ if e.is_type_mismatch() => WRONGTYPE.into(),
+        // The engine's texts for a field that is not a number (HINCRBY, HINCRBYFLOAT).
+        Error::WrongType(m) if m.contains("hash value is not an integer") => "ERR hash value is not an integer".into(),
+        Error::WrongType(m) if m.contains("hash value is not a float") => "ERR hash value is not a float".into(),
         Error::WrongType(_) => NOT_INT.into(),
+        // Engine texts that are Redis's own error messages.
+        Error::InvalidArgument(m) if REDIS_TEXTS.contains(&m.as_str()) => format!("ERR {m}"),
         Error::InvalidArgument(m) if m.contains("overflows") => "ERR increment or decrement would overflow".into(),
         Error::ValueTooLarge { .. } => "ERR string exceeds maximum allowed size (proto-max-bulk-len)".into(),
         Error::OutOfMemory { .. } => "OOM command not allowed when used memory > 'maxmemory'.".into(),

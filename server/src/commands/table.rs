@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::spec::CommandSpec;
-use super::{admin, cluster, connection, keys, monitoring, multi, strings};
+use super::{admin, cluster, connection, hashes, keys, lists, monitoring, multi, sets, strings, zsets};
 
 /// The families, in the order COMMAND, COMMAND DOCS and COMMAND LIST list their commands.
-const FAMILIES: [&[CommandSpec]; 7] = [
+const FAMILIES: [&[CommandSpec]; 11] = [
     connection::COMMANDS,
     admin::COMMANDS,
     monitoring::COMMANDS,
@@ -17,6 +17,10 @@ const FAMILIES: [&[CommandSpec]; 7] = [
     multi::COMMANDS,
     strings::COMMANDS,
     keys::COMMANDS,
+    hashes::COMMANDS,
+    lists::COMMANDS,
+    sets::COMMANDS,
+    zsets::COMMANDS,
 ];
 
 const COUNT: usize = {
