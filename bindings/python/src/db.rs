@@ -21,7 +21,7 @@ use crate::transaction::PyTransaction;
 
 #[pyclass(frozen, subclass, name = "NativeDB", module = "scalodb._scalodb")]
 pub(crate) struct NativeDb {
-    db: Db,
+    pub(crate) db: Db,
     /// Set by `close()`, so that closing twice is not an error (as with Python files).
     closed: AtomicBool,
 }

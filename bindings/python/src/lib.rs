@@ -1,5 +1,6 @@
 //! `scalodb._scalodb`: the native half of the Python package. It wraps the `scalodb` engine in a
-//! few Python classes (`NativeDB`, `ScanIterator`, `Snapshot`, `Batch`, `Transaction`); the pure-Python package
+//! few Python classes (`NativeDB`, `ScanIterator`, `Snapshot`, `Batch`, `Transaction`) and the
+//! functions of the collection types (`types*.rs`); the pure-Python package
 //! `scalodb` builds the public, Pythonic API (`DB` as a `MutableMapping`, `open`, `Stats`, the
 //! exception hierarchy) on top of it. Nothing here adds database logic: every call goes to the
 //! engine, with the GIL released around anything that can block.
@@ -12,6 +13,11 @@ mod iter;
 mod server;
 mod snapshot;
 mod transaction;
+mod types;
+mod types_hash;
+mod types_list;
+mod types_set;
+mod types_zset;
 
 use pyo3::prelude::*;
 
@@ -23,6 +29,8 @@ fn _scalodb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<batch::PyBatch>()?;
     m.add_class::<transaction::PyTransaction>()?;
     m.add_class::<server::PyServer>()?;
+    // Hashes, lists, sets and sorted sets: module functions taking the NativeDB first.
+    types::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // The engine's counter names, in order: the `Stats` dataclass is checked against them.
     m.add("STATS_FIELDS", scalodb::Stats::FIELDS.to_vec())?;

@@ -5,10 +5,15 @@ and crash recovery.
 >>> with scalodb.open() as db:          # in memory; scalodb.open("path/to/dir") for a store on disk
 ...     db[b"user:1"] = b"alice"
 ...     db.get("user:1")
+...     db.hash("user:2").update({b"name": b"bob"})   # hashes, lists, sets and sorted sets too
 b'alice'
 """
 
 from ._db import DB, open
+from ._hashes import Hash
+from ._lists import List
+from ._sets import Set
+from ._zset_view import SortedSet
 from ._errors import (
     ClosedError,
     ConflictError,
@@ -35,6 +40,10 @@ __all__ = [
     "Snapshot",
     "Transaction",
     "Stats",
+    "Hash",
+    "List",
+    "Set",
+    "SortedSet",
     "Error",
     "ClosedError",
     "LockedError",

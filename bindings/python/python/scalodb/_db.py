@@ -1,4 +1,6 @@
-"""``DB`` (an open store, usable as a ``MutableMapping``) and ``open``."""
+"""``DB`` (an open store, usable as a ``MutableMapping``) and ``open``. The commands of the
+collection types come from the mixins in ``_hashes.py``, ``_lists.py``, ``_sets.py`` and
+``_zsets.py``."""
 
 from __future__ import annotations
 
@@ -8,14 +10,20 @@ from collections.abc import Callable, ItemsView, Iterable, Iterator, MutableMapp
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal, Optional, TypeVar, Union, cast
 
+from . import _scalodb as _n
 from ._errors import ConflictError
-from ._scalodb import NativeDB, Transaction
+from ._hashes import HashMethods
+from ._lists import List, ListMethods
+from ._scalodb import Transaction
+from ._sets import SetMethods
 from ._stats import Stats
+from ._zset_view import SortedSet
+from ._zsets import ZSetMethods
 
 if TYPE_CHECKING:
     from _typeshed import SupportsKeysAndGetItem
 
-    from ._scalodb import Value
+    from ._scalodb import Key, KeyType, Value
 
 _T = TypeVar("_T")
 
@@ -46,11 +54,16 @@ class _ValuesView(ValuesView[bytes]):
         return map(itemgetter(1), self._db.scan())
 
 
-class DB(NativeDB, MutableMapping[bytes, bytes]):
+class DB(HashMethods, ListMethods, SetMethods, ZSetMethods, MutableMapping[bytes, bytes]):
     """An open ScaloDB store. Create it with :func:`scalodb.open`.
 
     A ``DB`` is a ``MutableMapping`` from bytes to bytes, ordered by key (``str`` keys are stored
     as UTF-8), and a context manager that closes it. It is safe to share between threads.
+
+    A key can also hold a hash, a list, a set or a sorted set: use the methods named after Redis's
+    commands (``hset``, ``lpush``, ``sadd``, ``zadd``...) or the views ``hash(key)``,
+    ``list(key)``, ``members(key)`` and ``sorted_set(key)``. ``db[key]`` on such a key raises
+    ``WrongTypeError``; ``del db[key]``, ``expire`` and ``ttl`` work on any key.
     """
 
     __slots__ = ()
@@ -111,6 +124,22 @@ class DB(NativeDB, MutableMapping[bytes, bytes]):
                 attempt += 1
                 # Contending writers spread out a little more after each conflict.
                 time.sleep(50e-6 * (1 << min(attempt, 6)))
+
+    # The views and TYPE come last: inside this class body `list` and `type` name these methods.
+
+    def sorted_set(self, key: Key) -> SortedSet:
+        """The sorted set at ``key`` as a ``MutableMapping`` of members to scores (see
+        :class:`SortedSet`)."""
+        return SortedSet(self, key)
+
+    def list(self, key: Key) -> List:
+        """The list at ``key`` as a ``Sequence`` (see :class:`List`)."""
+        return List(self, key)
+
+    def type(self, key: Key) -> Optional[KeyType]:
+        """What ``key`` holds: ``"string"``, ``"hash"``, ``"list"``, ``"set"`` or ``"zset"``; None
+        if it holds nothing (Redis's TYPE)."""
+        return _n.kind_of(self, key)
 
 
 SyncMode = Literal["always", "interval", "never"]
