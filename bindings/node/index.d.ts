@@ -122,6 +122,290 @@ export declare class DB {
    * returned Promise rolls back and throws `ERR_SCALODB_INVALID_ARGUMENT`.
    */
   transaction<T>(fn: (tx: Transaction) => T, options?: TransactionOptions): T
+  /**
+   * What `key` holds: `'string'`, `'hash'`, `'list'`, `'set'` or `'zset'`, or `null` if it is
+   * absent (or expired), as Redis's TYPE answers.
+   */
+  type(key: string | Uint8Array): 'string' | 'hash' | 'list' | 'set' | 'zset' | null
+  /**
+   * Sets fields of the hash at `key` (created if absent), given as `{ field: value }`, a
+   * `Map` or `[[field, value], ...]`. Returns how many fields were new (HSET).
+   */
+  hset(key: string | Uint8Array, fields: Record<string, string | Uint8Array> | Map<string | Uint8Array, string | Uint8Array> | Array<[string | Uint8Array, string | Uint8Array]>): number
+  /** Sets `field` only if the hash has no such field. Returns whether it was set (HSETNX). */
+  hsetnx(key: string | Uint8Array, field: string | Uint8Array, value: string | Uint8Array): boolean
+  /** The value of `field`, or `null` (HGET). */
+  hget(key: string | Uint8Array, field: string | Uint8Array): Buffer | null
+  /** The values of `fields`, `null` for each that is absent (HMGET). */
+  hmget(key: string | Uint8Array, ...fields: Array<string | Uint8Array>): Array<Buffer | null>
+  /** Removes `fields`. Returns how many existed (HDEL). */
+  hdel(key: string | Uint8Array, ...fields: Array<string | Uint8Array>): number
+  /** Whether the hash has `field` (HEXISTS). */
+  hexists(key: string | Uint8Array, field: string | Uint8Array): boolean
+  /** The number of fields, 0 for an absent key (HLEN). */
+  hlen(key: string | Uint8Array): number
+  /** The length in bytes of `field`'s value, 0 if absent (HSTRLEN). */
+  hstrlen(key: string | Uint8Array, field: string | Uint8Array): number
+  /**
+   * The whole hash as a `Map` from field, decoded as UTF-8, to value, in field (byte) order;
+   * an empty Map for an absent key (HGETALL). Fields that are not UTF-8 text lose bytes in
+   * the decoding: read those with `hkeys` or `hscan`, which return Buffers.
+   */
+  hgetall(key: string | Uint8Array): Map<string, Buffer>
+  /** Every field, in order (HKEYS). */
+  hkeys(key: string | Uint8Array): Array<Buffer>
+  /** Every value, in field order (HVALS). */
+  hvals(key: string | Uint8Array): Array<Buffer>
+  /**
+   * Adds the safe integer `delta` to the integer in `field` (absent counts as 0) and returns
+   * the new value (HINCRBY). A value that is not an integer throws `ERR_SCALODB_WRONG_TYPE`,
+   * an overflow of 64 bits `ERR_SCALODB_INVALID_ARGUMENT`. A result past 2^53 is rounded to
+   * the nearest JavaScript number (the stored text is exact).
+   */
+  hincrby(key: string | Uint8Array, field: string | Uint8Array, delta: number): number
+  /**
+   * Adds `delta` to the number in `field` (absent counts as 0) and returns the new value
+   * (HINCRBYFLOAT); the result must be finite.
+   */
+  hincrbyfloat(key: string | Uint8Array, field: string | Uint8Array, delta: number): number
+  /**
+   * Random `[field, value]` entries (HRANDFIELD ... WITHVALUES). Without `count`: one entry,
+   * or `null` for an absent key. With `count`: an array of `count` distinct entries (at most
+   * the hash's size) if positive, of `-count` entries that may repeat if negative.
+   */
+  hrandfield<N extends number | undefined = undefined>(key: string | Uint8Array, count?: N): N extends number ? Array<FieldValue> : FieldValue | null
+  /**
+   * One page of a walk over the hash's fields in order (HSCAN): up to `count` (default 10)
+   * entries after `cursor` (`null` or omitted: from the first), and the cursor of the next
+   * page. Fields present for the whole walk are returned exactly once.
+   */
+  hscan(key: string | Uint8Array, cursor?: string | Uint8Array | null, count?: number): HashScanPage
+  /**
+   * Pushes `values` one by one at the head (`lpush('k', 'a', 'b')` leaves `b` first), creating
+   * the list if absent. Returns the new length (LPUSH).
+   */
+  lpush(key: string | Uint8Array, ...values: Array<string | Uint8Array>): number
+  /** Pushes `values` at the tail, creating the list if absent. Returns the new length (RPUSH). */
+  rpush(key: string | Uint8Array, ...values: Array<string | Uint8Array>): number
+  /** `lpush` only if the list exists. Returns its length, 0 if absent (LPUSHX). */
+  lpushx(key: string | Uint8Array, ...values: Array<string | Uint8Array>): number
+  /** `rpush` only if the list exists. Returns its length, 0 if absent (RPUSHX). */
+  rpushx(key: string | Uint8Array, ...values: Array<string | Uint8Array>): number
+  /**
+   * Removes and returns the first element, or `null` if the list is empty (LPOP). With
+   * `count`: an array of up to `count` elements, first to last.
+   */
+  lpop<N extends number | undefined = undefined>(key: string | Uint8Array, count?: N): N extends number ? Array<Buffer> : Buffer | null
+  /**
+   * Removes and returns the last element, or `null` (RPOP). With `count`: an array of up to
+   * `count` elements, last first.
+   */
+  rpop<N extends number | undefined = undefined>(key: string | Uint8Array, count?: N): N extends number ? Array<Buffer> : Buffer | null
+  /** The length, 0 for an absent key (LLEN). */
+  llen(key: string | Uint8Array): number
+  /** The element at `index` (negative: from the end), or `null` (LINDEX). */
+  lindex(key: string | Uint8Array, index: number): Buffer | null
+  /**
+   * The elements from `start` to `stop`, both included (negative: from the end; out-of-range
+   * indexes are clamped), as Redis's LRANGE.
+   */
+  lrange(key: string | Uint8Array, start: number, stop: number): Array<Buffer>
+  /**
+   * Sets the element at `index` (LSET). An absent key or an index outside the list throws
+   * `ERR_SCALODB_INVALID_ARGUMENT`.
+   */
+  lset(key: string | Uint8Array, index: number, value: string | Uint8Array): void
+  /**
+   * Inserts `value` before or after the first element equal to `pivot` (LINSERT). Returns the
+   * new length, -1 if there is no such element, 0 if the key is absent.
+   */
+  linsert(key: string | Uint8Array, where: 'before' | 'after', pivot: string | Uint8Array, value: string | Uint8Array): number
+  /**
+   * Removes elements equal to `value`: the first `count` if positive, the last `-count` if
+   * negative, all of them if 0. Returns how many went (LREM).
+   */
+  lrem(key: string | Uint8Array, count: number, value: string | Uint8Array): number
+  /** Keeps only the elements from `start` to `stop`, both included (LTRIM). */
+  ltrim(key: string | Uint8Array, start: number, stop: number): void
+  /**
+   * The index of the first element equal to `value`, or `null` (LPOS); see `LposOptions`.
+   * With `count` among the options: an array of indexes.
+   */
+  lpos<O extends LposOptions = {}>(key: string | Uint8Array, value: string | Uint8Array, options?: O): O extends { count: number } ? Array<number> : number | null
+  /**
+   * Pops an element from one end (`'left'` or `'right'`) of `src` and pushes it at an end of
+   * `dst`, atomically; returns it, or `null` if `src` is empty (LMOVE). `src` may be `dst`.
+   */
+  lmove(src: string | Uint8Array, dst: string | Uint8Array, from: 'left' | 'right', to: 'left' | 'right'): Buffer | null
+  /** Adds `members` to the set at `key` (created if absent). Returns how many were new (SADD). */
+  sadd(key: string | Uint8Array, ...members: Array<string | Uint8Array>): number
+  /** Removes `members`. Returns how many were there (SREM). */
+  srem(key: string | Uint8Array, ...members: Array<string | Uint8Array>): number
+  /** Whether `member` is in the set (SISMEMBER). */
+  sismember(key: string | Uint8Array, member: string | Uint8Array): boolean
+  /** Whether each of `members` is in the set (SMISMEMBER). */
+  smismember(key: string | Uint8Array, ...members: Array<string | Uint8Array>): Array<boolean>
+  /** The number of members, 0 for an absent key (SCARD). */
+  scard(key: string | Uint8Array): number
+  /** Every member, in byte order (SMEMBERS). */
+  smembers(key: string | Uint8Array): Array<Buffer>
+  /**
+   * Removes and returns a random member, or `null` if the set is empty (SPOP). With `count`:
+   * an array of up to `count` distinct members.
+   */
+  spop<N extends number | undefined = undefined>(key: string | Uint8Array, count?: N): N extends number ? Array<Buffer> : Buffer | null
+  /**
+   * A random member, or `null` if the set is empty, without removing it (SRANDMEMBER). With
+   * `count`: an array of `count` distinct members (at most the set's size) if positive, of
+   * `-count` members that may repeat if negative.
+   */
+  srandmember<N extends number | undefined = undefined>(key: string | Uint8Array, count?: N): N extends number ? Array<Buffer> : Buffer | null
+  /**
+   * Moves `member` from the set `src` to the set `dst`, atomically. Returns false if `src`
+   * does not hold it (SMOVE).
+   */
+  smove(src: string | Uint8Array, dst: string | Uint8Array, member: string | Uint8Array): boolean
+  /**
+   * The members in every one of the sets at `keys` (absent keys are empty sets), in byte
+   * order; all keys are read at one moment (SINTER).
+   */
+  sinter(...keys: Array<string | Uint8Array>): Array<Buffer>
+  /** The members in any of the sets at `keys`, in byte order (SUNION). */
+  sunion(...keys: Array<string | Uint8Array>): Array<Buffer>
+  /** The members of the first set that are in none of the others, in byte order (SDIFF). */
+  sdiff(...keys: Array<string | Uint8Array>): Array<Buffer>
+  /**
+   * `sinter` stored as the set at `dst` (replacing what it held, of any type; deleting it if
+   * the result is empty), in one commit. Returns the result's size (SINTERSTORE).
+   */
+  sinterstore(dst: string | Uint8Array, ...keys: Array<string | Uint8Array>): number
+  /** `sunion` stored at `dst`, as `sinterstore` (SUNIONSTORE). */
+  sunionstore(dst: string | Uint8Array, ...keys: Array<string | Uint8Array>): number
+  /** `sdiff` stored at `dst`, as `sinterstore` (SDIFFSTORE). */
+  sdiffstore(dst: string | Uint8Array, ...keys: Array<string | Uint8Array>): number
+  /**
+   * The size of the intersection of the sets at `keys`, counting up to `limit` (0 or
+   * omitted: no limit) (SINTERCARD).
+   */
+  sintercard(keys: Array<string | Uint8Array>, limit?: number): number
+  /**
+   * One page of a walk over the members in byte order (SSCAN): up to `count` (default 10)
+   * members after `cursor` (`null` or omitted: from the first), and the cursor of the next
+   * page. Members present for the whole walk are returned exactly once.
+   */
+  sscan(key: string | Uint8Array, cursor?: string | Uint8Array | null, count?: number): SetScanPage
+  /**
+   * Adds members to the sorted set at `key` (created if absent) or updates their scores,
+   * under the conditions of `options`. `entries` is `[[score, member], ...]`, or
+   * `{ member: score }` / a `Map` from member to score. Returns how many members were added
+   * (or changed, with `ch`) (ZADD). A NaN score throws `ERR_SCALODB_INVALID_ARGUMENT`.
+   */
+  zadd(key: string | Uint8Array, entries: Array<[number, string | Uint8Array]> | Record<string, number> | Map<string | Uint8Array, number>, options?: ZAddOptions): number
+  /**
+   * ZADD ... INCR: adds `delta` to the score of `member` (absent counts as 0) under the
+   * conditions of `options` (`ch` does not apply). Returns the new score, or `null` if a
+   * condition refused the update.
+   */
+  zaddIncr(key: string | Uint8Array, delta: number, member: string | Uint8Array, options?: ZAddOptions): number | null
+  /**
+   * Adds `delta` to the score of `member` (absent counts as 0) and returns the new score
+   * (ZINCRBY).
+   */
+  zincrby(key: string | Uint8Array, delta: number, member: string | Uint8Array): number
+  /** Removes `members`. Returns how many were there (ZREM). */
+  zrem(key: string | Uint8Array, ...members: Array<string | Uint8Array>): number
+  /** The score of `member`, or `null` (ZSCORE). */
+  zscore(key: string | Uint8Array, member: string | Uint8Array): number | null
+  /** The scores of `members`, `null` for each that is absent (ZMSCORE). */
+  zmscore(key: string | Uint8Array, ...members: Array<string | Uint8Array>): Array<number | null>
+  /** The number of members, 0 for an absent key (ZCARD). */
+  zcard(key: string | Uint8Array): number
+  /**
+   * The rank of `member` by ascending score (0 the lowest; equal scores in member order), or
+   * `null` (ZRANK).
+   */
+  zrank(key: string | Uint8Array, member: string | Uint8Array): number | null
+  /** The rank of `member` by descending score (0 the highest), or `null` (ZREVRANK). */
+  zrevrank(key: string | Uint8Array, member: string | Uint8Array): number | null
+  /**
+   * Removes and returns the member with the lowest score as `[member, score]`, or `null`
+   * (ZPOPMIN). With `count`: an array of up to `count` of them, lowest first.
+   */
+  zpopmin<N extends number | undefined = undefined>(key: string | Uint8Array, count?: N): N extends number ? Array<ScoredMember> : ScoredMember | null
+  /**
+   * Removes and returns the member with the highest score, or `null` (ZPOPMAX). With
+   * `count`: an array of up to `count` of them, highest first.
+   */
+  zpopmax<N extends number | undefined = undefined>(key: string | Uint8Array, count?: N): N extends number ? Array<ScoredMember> : ScoredMember | null
+  /**
+   * A random `[member, score]`, or `null`, without removing it (ZRANDMEMBER ... WITHSCORES).
+   * With `count`: an array of `count` distinct entries (at most the set's size) if positive,
+   * of `-count` entries that may repeat if negative.
+   */
+  zrandmember<N extends number | undefined = undefined>(key: string | Uint8Array, count?: N): N extends number ? Array<ScoredMember> : ScoredMember | null
+  /**
+   * One page of a walk over the members in byte order (ZSCAN): up to `count` (default 10)
+   * `[member, score]` entries after `cursor` (`null` or omitted: from the first), and the
+   * cursor of the next page. Members present for the whole walk are returned exactly once.
+   */
+  zscan(key: string | Uint8Array, cursor?: string | Uint8Array | null, count?: number): ZSetScanPage
+  /** How many members have a score between `min` and `max` (ZCOUNT). */
+  zcount(key: string | Uint8Array, min: number, max: number, options?: ZBoundOptions): number
+  /** How many members are between `min` and `max` in byte order (`null`: open) (ZLEXCOUNT). */
+  zlexcount(key: string | Uint8Array, min: string | Uint8Array | null, max: string | Uint8Array | null, options?: ZBoundOptions): number
+  /**
+   * The members from rank `start` to `stop`, both included (negative: from the end), by
+   * ascending score, or descending with `reverse` (ZRANGE / ZREVRANGE).
+   */
+  zrange(key: string | Uint8Array, start: number, stop: number, options?: ZRangeOptions): Array<ScoredMember>
+  /**
+   * The members with a score between `min` and `max`, by ascending score (descending with
+   * `reverse`), after `offset` and up to `count` (ZRANGEBYSCORE / ZREVRANGEBYSCORE).
+   */
+  zrangeByScore(key: string | Uint8Array, min: number, max: number, options?: ZRangeByOptions): Array<ScoredMember>
+  /**
+   * The members between `min` and `max` in byte order (`null`: open), ascending (descending
+   * with `reverse`), after `offset` and up to `count` (ZRANGEBYLEX / ZREVRANGEBYLEX). As in
+   * Redis, meant for members that all have the same score.
+   */
+  zrangeByLex(key: string | Uint8Array, min: string | Uint8Array | null, max: string | Uint8Array | null, options?: ZRangeByOptions): Array<ScoredMember>
+  /**
+   * Removes the members from rank `start` to `stop`, both included (negative: from the
+   * end). Returns how many went (ZREMRANGEBYRANK).
+   */
+  zremRangeByRank(key: string | Uint8Array, start: number, stop: number): number
+  /**
+   * Removes the members with a score between `min` and `max`. Returns how many went
+   * (ZREMRANGEBYSCORE).
+   */
+  zremRangeByScore(key: string | Uint8Array, min: number, max: number, options?: ZBoundOptions): number
+  /**
+   * Removes the members between `min` and `max` in byte order (`null`: open). Returns how
+   * many went (ZREMRANGEBYLEX).
+   */
+  zremRangeByLex(key: string | Uint8Array, min: string | Uint8Array | null, max: string | Uint8Array | null, options?: ZBoundOptions): number
+  /**
+   * The members in any of the sorted sets at `keys` (plain sets count as scores of 1), their
+   * scores weighted and combined as `options` say, by ascending score then member; all keys
+   * are read at one moment (ZUNION ... WITHSCORES).
+   */
+  zunion(keys: Array<string | Uint8Array>, options?: ZCombineOptions): Array<ScoredMember>
+  /** The members in every one of the sorted sets at `keys`, as `zunion` (ZINTER). */
+  zinter(keys: Array<string | Uint8Array>, options?: ZCombineOptions): Array<ScoredMember>
+  /**
+   * The members of the first sorted set that are in none of the others, with their scores
+   * (ZDIFF).
+   */
+  zdiff(keys: Array<string | Uint8Array>): Array<ScoredMember>
+  /**
+   * `zunion` stored as the sorted set at `dst` (replacing what it held, of any type; deleting
+   * it if the result is empty), in one commit. Returns the result's size (ZUNIONSTORE).
+   */
+  zunionstore(dst: string | Uint8Array, keys: Array<string | Uint8Array>, options?: ZCombineOptions): number
+  /** `zinter` stored at `dst`, as `zunionstore` (ZINTERSTORE). */
+  zinterstore(dst: string | Uint8Array, keys: Array<string | Uint8Array>, options?: ZCombineOptions): number
+  /** `zdiff` stored at `dst`, as `zunionstore` (ZDIFFSTORE). */
+  zdiffstore(dst: string | Uint8Array, keys: Array<string | Uint8Array>): number
 }
 export type Database = DB
 
@@ -242,6 +526,30 @@ export interface CasResult {
 /** A `[key, value]` pair, as scans yield it. */
 export type Entry = [key: Buffer | string, value: Buffer | string]
 
+/** A hash's `[field, value]`, as `hrandfield` and `hscan` return them. */
+export type FieldValue = [field: Buffer, value: Buffer]
+
+/** One page of `hscan`. */
+export interface HashScanPage {
+  /** The `[field, value]` entries of this page, in field order. */
+  entries: Array<FieldValue>
+  /** What to pass as `cursor` for the next page; `null` when the walk is done. */
+  cursor: Buffer | null
+}
+
+/** Options of `lpos`. */
+export interface LposOptions {
+  /**
+   * Which match to start from: 1 (the default) the first, 2 the second..., -1 the last, -2
+   * the one before... (0 is an error).
+   */
+  rank?: number
+  /** Return an array of up to this many positions (0: all), rather than the first one. */
+  count?: number
+  /** Look at no more than this many elements (0, the default: all). */
+  maxlen?: number
+}
+
 /**
  * Opens (or creates) the store in directory `path`, or an in-memory store when `path` is
  * omitted (or `null`). Throws `ERR_SCALODB_LOCKED` if the directory is already open.
@@ -304,6 +612,9 @@ export interface ScanOptions {
   valueEncoding?: 'buffer' | 'utf8'
 }
 
+/** A sorted set's `[member, score]`, as `zrange` and the other sorted-set reads return them. */
+export type ScoredMember = [member: Buffer, score: number]
+
 /** Options of `db.serve()`. Every field is optional. */
 export interface ServeOptions {
   /**
@@ -326,6 +637,14 @@ export interface ServeOptions {
    * a free port, which `server.metricsAddress` then tells.
    */
   metricsAddr?: string
+}
+
+/** One page of `sscan`. */
+export interface SetScanPage {
+  /** The members of this page, in byte order. */
+  members: Array<Buffer>
+  /** What to pass as `cursor` for the next page; `null` when the walk is done. */
+  cursor: Buffer | null
 }
 
 /**
@@ -392,3 +711,67 @@ export interface TransactionOptions {
  * library and every binding share (`make version-check` holds them equal).
  */
 export declare function version(): string
+
+/**
+ * ZADD's conditions. Every field defaults to false; `nx` with `xx`, or `nx` with `gt`/`lt`,
+ * throws `ERR_SCALODB_INVALID_ARGUMENT`.
+ */
+export interface ZAddOptions {
+  /** Only add new members, never update existing ones. */
+  nx?: boolean
+  /** Only update existing members, never add new ones. */
+  xx?: boolean
+  /** Only update a member when the new score is greater than its current one. */
+  gt?: boolean
+  /** Only update a member when the new score is less than its current one. */
+  lt?: boolean
+  /** Count the members whose score changed, not only the added ones (`zadd` only). */
+  ch?: boolean
+}
+
+/**
+ * Whether the ends of a range are excluded (`zcount`, `zlexcount`, `zremRangeByScore`,
+ * `zremRangeByLex`).
+ */
+export interface ZBoundOptions {
+  /** Leave out `min` itself (Redis's `(min`). */
+  minExclusive?: boolean
+  /** Leave out `max` itself (Redis's `(max`). */
+  maxExclusive?: boolean
+}
+
+/** Options of `zunion`, `zinter`, `zdiff` and their store forms. */
+export interface ZCombineOptions {
+  /** One multiplier per key for its scores (default: all 1). `zdiff` takes none. */
+  weights?: Array<number>
+  /** How the scores of a member in several keys combine: `'sum'` (default), `'min'`, `'max'`. */
+  aggregate?: 'sum' | 'min' | 'max'
+}
+
+/** Options of `zrangeByScore` and `zrangeByLex`. */
+export interface ZRangeByOptions {
+  /** Leave out `min` itself (Redis's `(min`). */
+  minExclusive?: boolean
+  /** Leave out `max` itself (Redis's `(max`). */
+  maxExclusive?: boolean
+  /** Highest first (ZREVRANGEBYSCORE / ZREVRANGEBYLEX); `min` is still the low end. */
+  reverse?: boolean
+  /** Skip this many members of the range, in the result's order (LIMIT offset; default 0). */
+  offset?: number
+  /** Return at most this many members (LIMIT count; default, or negative: all). */
+  count?: number
+}
+
+/** Options of `zrange`. */
+export interface ZRangeOptions {
+  /** By descending score (ZREVRANGE): rank 0 is the highest score. */
+  reverse?: boolean
+}
+
+/** One page of `zscan`. */
+export interface ZSetScanPage {
+  /** The `[member, score]` entries of this page, in member (byte) order. */
+  entries: Array<ScoredMember>
+  /** What to pass as `cursor` for the next page; `null` when the walk is done. */
+  cursor: Buffer | null
+}

@@ -23,6 +23,23 @@ try {
   throw missing;
 }
 
+// The collection methods that take a rest parameter (`db.lpush(key, ...values)`,
+// `db.sinter(...keys)`): napi-rs reads a fixed number of arguments, so the addon takes those
+// values as one array, and each method is wrapped here to gather them. The typings (index.d.ts)
+// declare the rest form. Requiring index.js on its own leaves the array form, which refuses
+// anything but an array, so a value is never dropped silently.
+const proto = binding.DB.prototype;
+const restAfterKey = ['hmget', 'hdel', 'lpush', 'rpush', 'lpushx', 'rpushx', 'sadd', 'srem', 'smismember',
+  'zrem', 'zmscore', 'sinterstore', 'sunionstore', 'sdiffstore'];
+for (const name of restAfterKey) {
+  const native = proto[name];
+  proto[name] = { [name](key, ...rest) { return native.call(this, key, rest); } }[name];
+}
+for (const name of ['sinter', 'sunion', 'sdiff']) {
+  const native = proto[name];
+  proto[name] = { [name](...keys) { return native.call(this, keys); } }[name];
+}
+
 module.exports = binding;
 module.exports.__napiBindingTarget = binding.__napiBindingTarget;
 module.exports.DB = binding.DB;

@@ -46,7 +46,8 @@ impl AsRef<[u8]> for Bytes<'_> {
     }
 }
 
-fn check(status: sys::napi_status, what: &str) -> Result<()> {
+/// A napi status as a binding result (a failed call is an internal error with a code).
+pub fn check(status: sys::napi_status, what: &str) -> Result<()> {
     if status == sys::Status::napi_ok {
         Ok(())
     } else {

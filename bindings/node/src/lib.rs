@@ -3,7 +3,9 @@
 //! the loader (`index.js`) and the typings (`index.d.ts`) from these declarations. The binding
 //! adds no database logic: every method is one call into the `scalodb` crate plus conversion of
 //! arguments and errors (the retry loop of `transaction()` calls back into JavaScript, so it
-//! lives in `transaction.rs`).
+//! lives in `transaction.rs`). Hashes, lists, sets and sorted sets are methods of `DB` too, one
+//! file per type (`types_hash.rs`, `types_list.rs`, `types_set.rs`, `types_zset.rs`,
+//! `types_zrange.rs`), over the shared conversions of `types_args.rs`.
 
 // napi-derive records each background task's result type while expanding its `impl Task`, and
 // looks it up when expanding a method that returns the task: so the task modules come first.
@@ -21,6 +23,13 @@ mod slab;
 mod snapshot;
 mod stats;
 mod transaction;
+mod types_args;
+mod types_hash;
+mod types_list;
+mod types_set;
+mod types_zset;
+// After `types_zset`, so that the typings list single-member methods first.
+mod types_zrange;
 
 use napi_derive::napi;
 

@@ -1,4 +1,4 @@
-// Shared test helpers: temporary store directories (removed when the process exits) and an
+// Shared test helpers: temporary store directories (removed when the process exits), an
 // assertion that a call fails with a given ScaloDB error code.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -30,4 +30,29 @@ export async function rejectsCode(promise, code) {
 /** The entries of a scan as `[key, value]` strings. */
 export function texts(scan) {
   return [...scan].map(([k, v]) => [k.toString(), v.toString()]);
+}
+
+/** A seeded pseudo-random generator (mulberry32): `rnd()` in [0, 1), `rnd.int(n)` in [0, n),
+ *  `rnd.pick(list)`; the same seed gives the same sequence, so a failure replays. */
+export function seeded(seed) {
+  let s = seed >>> 0;
+  const rnd = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  rnd.int = (n) => Math.floor(rnd() * n);
+  rnd.pick = (list) => list[rnd.int(list.length)];
+  return rnd;
+}
+
+/** Redis's `start..stop` (both included, negative from the end) as a slice of `len` items. */
+export function clamp(len, start, stop) {
+  let s = start < 0 ? len + start : start;
+  let e = stop < 0 ? len + stop : stop;
+  if (s < 0) s = 0;
+  if (e >= len) e = len - 1;
+  return s > e || s >= len ? [0, 0] : [s, e + 1];
 }
