@@ -47,11 +47,15 @@ pub(crate) enum Write {
     Put(Vec<u8>, u64),
     Delete,
     /// Element edits of a collection (see `collections/typed.rs`): the working copy, its
-    /// encoded edits, and whether they start from empty (`Op::Coll`'s *fresh*).
+    /// encoded edits, whether they start from empty (`Op::Coll`'s *fresh*), and the expiry the
+    /// transaction gave the key afterwards, if it did (Unix ms, 0: none).
     Coll {
         edits: crate::collections::edit::Edits,
         fresh: bool,
+        expire: Option<u64>,
     },
+    /// Only a new expiry (Unix ms, 0: none) for a key of any type, as it is in the snapshot.
+    Expire(u64),
 }
 
 impl Transaction {
@@ -69,7 +73,7 @@ impl Transaction {
             Some(Write::Coll { edits, .. }) => {
                 return Err(crate::collections::typed::wrong_type(edits.coll.kind(), crate::Kind::String))
             }
-            None => {}
+            Some(Write::Expire(_)) | None => {}
         }
         self.reads.insert(key.to_vec());
         let engine = &self.view.engine;
@@ -92,6 +96,53 @@ impl Transaction {
 
     pub fn delete(&mut self, key: impl AsRef<[u8]>) {
         self.writes.insert(key.as_ref().to_vec(), Write::Delete);
+    }
+
+    /// What `key` holds as this transaction sees it (its own writes included), None if nothing.
+    /// Counts as a read of `key`.
+    pub fn kind_of(&mut self, key: impl AsRef<[u8]>) -> Result<Option<crate::Kind>> {
+        let key = key.as_ref();
+        match self.writes.get(key) {
+            Some(Write::Put(..)) => return Ok(Some(crate::Kind::String)),
+            Some(Write::Delete) => return Ok(None),
+            Some(Write::Coll { edits, .. }) => {
+                return Ok((!edits.coll.is_empty()).then(|| edits.coll.kind()));
+            }
+            Some(Write::Expire(_)) | None => {}
+        }
+        self.reads.insert(key.to_vec());
+        let engine = &self.view.engine;
+        engine.check_open()?;
+        let guard = epoch::pin();
+        Ok(engine.get_at(key, self.view.seq, &guard).map(|v| v.kind()))
+    }
+
+    /// Gives `key`, whatever its type, the expiry `unix_ms` (milliseconds since the Unix epoch; 0
+    /// removes it), committed with the transaction's other writes. Returns false, writing
+    /// nothing, if the key holds nothing as this transaction sees it. A time in the past makes the
+    /// key expire at commit.
+    pub fn expire_at(&mut self, key: impl AsRef<[u8]>, unix_ms: u64) -> Result<bool> {
+        let key = key.as_ref();
+        match self.writes.get_mut(key) {
+            Some(Write::Put(_, at)) | Some(Write::Expire(at)) => {
+                *at = unix_ms;
+                return Ok(true);
+            }
+            Some(Write::Delete) => return Ok(false),
+            Some(Write::Coll { edits, expire, .. }) => {
+                if edits.coll.is_empty() {
+                    return Ok(false);
+                }
+                *expire = Some(unix_ms);
+                return Ok(true);
+            }
+            None => {}
+        }
+        if self.kind_of(key)?.is_none() {
+            return Ok(false);
+        }
+        self.writes.insert(key.to_vec(), Write::Expire(unix_ms));
+        Ok(true)
     }
 
     /// The entries of `range` as this transaction sees them, in order. The whole range counts as
@@ -120,6 +171,7 @@ impl Transaction {
                 // A collection shows in scans with an empty value, as in the store's own.
                 Write::Coll { edits, .. } if !edits.coll.is_empty() => merged.insert(k.clone(), Vec::new()),
                 Write::Coll { .. } | Write::Delete => merged.remove(k),
+                Write::Expire(_) => continue,
             };
         }
         self.ranges.push((lo, hi));

@@ -296,3 +296,43 @@ proptest! {
         prop_assert_eq!(read_all(&db), model);
     }
 }
+
+#[test]
+fn a_transaction_sees_types_and_sets_expiries_of_any_key() {
+    let db = Db::memory();
+    db.hset("h", &[("f", "v")]).unwrap();
+    db.put("s", "v").unwrap();
+    let mut tx = db.begin().unwrap();
+    assert_eq!(tx.kind_of("h").unwrap(), Some(Kind::Hash));
+    assert_eq!(tx.kind_of("s").unwrap(), Some(Kind::String));
+    assert_eq!(tx.kind_of("none").unwrap(), None);
+    let later = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64 + 60_000;
+    assert!(tx.expire_at("h", later).unwrap());
+    assert!(!tx.expire_at("none", later).unwrap());
+    tx.hset("h", &[("g", "w")]).unwrap();
+    tx.sadd("set", &["m"]).unwrap();
+    assert!(tx.expire_at("set", later).unwrap(), "a collection the transaction created");
+    tx.commit().unwrap();
+    assert!(matches!(db.ttl("h").unwrap(), scalodb::Ttl::Remaining(_)));
+    assert!(matches!(db.ttl("set").unwrap(), scalodb::Ttl::Remaining(_)));
+    assert_eq!(db.hlen("h").unwrap(), 2);
+    let mut tx = db.begin().unwrap();
+    assert!(tx.expire_at("h", 0).unwrap());
+    tx.commit().unwrap();
+    assert_eq!(db.ttl("h").unwrap(), scalodb::Ttl::Forever);
+    // An expiry in the past makes the key expire at commit.
+    let mut tx = db.begin().unwrap();
+    assert!(tx.expire_at("set", 1).unwrap());
+    tx.commit().unwrap();
+    assert_eq!(db.kind_of("set").unwrap(), None);
+}
+
+#[test]
+fn lmove_from_an_empty_source_ignores_the_destination_type() {
+    let db = Db::memory();
+    db.put("dst", "string").unwrap();
+    assert_eq!(db.lmove("nothing", "dst", End::Left, End::Right).unwrap(), None);
+    db.push("src", End::Left, &["x"]).unwrap();
+    assert!(matches!(db.lmove("src", "dst", End::Left, End::Right), Err(e) if e.is_type_mismatch()));
+    assert_eq!(db.llen("src").unwrap(), 1, "a refused move changes nothing");
+}

@@ -309,6 +309,10 @@ fn lmove<A: Access>(
         let index = if to == End::Left { 0 } else { list(e).len() as u64 };
         e.push(Edit::LInsert { index, value: v });
     };
+    // As Redis: an empty source answers None before the destination's type is looked at.
+    if a.read_coll(src, Kind::List, |c| c.map_or(0, Coll::len))? == 0 {
+        return Ok(None);
+    }
     if src == dst {
         return a.edit_coll(src, Kind::List, |e, _| {
             let v = take(e);

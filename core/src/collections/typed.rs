@@ -273,7 +273,7 @@ impl Access for Staged<'_> {
             Some(Write::Coll { edits, .. }) if edits.coll.is_empty() => Ok(f(None)),
             Some(Write::Coll { edits, .. }) if edits.coll.kind() == kind => Ok(f(Some(&edits.coll))),
             Some(Write::Coll { edits, .. }) => Err(wrong_type(edits.coll.kind(), kind)),
-            None => {
+            Some(Write::Expire(_)) | None => {
                 self.note_read(key);
                 self.base.read(key, |v| coll_of(v, kind).map(f))
             }
@@ -290,29 +290,35 @@ impl Access for Staged<'_> {
         let mut work = Vec::with_capacity(keys.len());
         let mut existed = Vec::with_capacity(keys.len());
         for key in keys {
-            let (edits, fresh) = match self.writes.get(*key) {
+            let (edits, fresh, expire) = match self.writes.get(*key) {
                 Some(Write::Put(..)) => return Err(wrong_type(Kind::String, kind)),
-                Some(Write::Delete) => (Edits::new(Coll::empty(kind)), true),
-                Some(Write::Coll { edits, fresh }) if edits.coll.kind() == kind => (edits.clone(), *fresh),
+                Some(Write::Delete) => (Edits::new(Coll::empty(kind)), true, None),
+                Some(Write::Coll { edits, fresh, expire }) if edits.coll.kind() == kind => {
+                    (edits.clone(), *fresh, *expire)
+                }
                 // Emptied earlier in the same write set: the key is free for another type.
-                Some(Write::Coll { edits, .. }) if edits.coll.is_empty() => (Edits::new(Coll::empty(kind)), true),
+                Some(Write::Coll { edits, .. }) if edits.coll.is_empty() => (Edits::new(Coll::empty(kind)), true, None),
                 Some(Write::Coll { edits, .. }) => return Err(wrong_type(edits.coll.kind(), kind)),
-                None => {
+                pending => {
+                    let expire = match pending {
+                        Some(Write::Expire(at)) => Some(*at),
+                        _ => None,
+                    };
                     self.note_read(key);
                     match self.base.read(key, |v| coll_of(v, kind).map(|c| c.cloned()))? {
-                        Some(c) => (Edits::new(c), false),
-                        None => (Edits::new(Coll::empty(kind)), true),
+                        Some(c) => (Edits::new(c), false, expire),
+                        None => (Edits::new(Coll::empty(kind)), true, None),
                     }
                 }
             };
             existed.push(!edits.coll.is_empty());
-            work.push((edits.encoded.len(), fresh, edits));
+            work.push((edits.encoded.len(), fresh, expire, edits));
         }
-        let mut edits: Vec<Edits> = work.iter().map(|(_, _, e)| e.clone()).collect();
+        let mut edits: Vec<Edits> = work.iter().map(|(_, _, _, e)| e.clone()).collect();
         let result = f(&mut edits, &existed)?;
-        for (key, ((before, fresh, _), e)) in keys.iter().zip(work.into_iter().zip(edits)) {
+        for (key, ((before, fresh, expire, _), e)) in keys.iter().zip(work.into_iter().zip(edits)) {
             if e.encoded.len() > before {
-                self.writes.insert(key.to_vec(), Write::Coll { edits: e, fresh });
+                self.writes.insert(key.to_vec(), Write::Coll { edits: e, fresh, expire });
             }
         }
         Ok(result)
@@ -334,7 +340,7 @@ impl Access for Staged<'_> {
                 Some(Write::Delete) => None,
                 Some(Write::Coll { edits, .. }) if edits.coll.is_empty() => None,
                 Some(Write::Coll { edits, .. }) => Some(read(&edits.coll)?),
-                None => {
+                Some(Write::Expire(_)) | None => {
                     self.note_read(key);
                     self.base.read(key, |v| source(v, read, wanted))?
                 }
@@ -347,7 +353,7 @@ impl Access for Staged<'_> {
             } else {
                 let mut edits = Edits::new(coll);
                 super::edit::encode_all(&edits.coll, &mut edits.encoded);
-                Write::Coll { edits, fresh: true }
+                Write::Coll { edits, fresh: true, expire: None }
             };
             self.writes.insert(dst.to_vec(), write);
         }
@@ -432,22 +438,31 @@ pub(crate) fn write_typed_batch(engine: &Engine, batch: &crate::batch::WriteBatc
 
 /// The ops that commit a set of buffered writes.
 pub(crate) fn ops_of(writes: BTreeMap<Vec<u8>, Write>) -> Vec<OwnedOp> {
-    writes
-        .into_iter()
-        .map(|(key, w)| match w {
-            Write::Put(value, expires_at) => OwnedOp::Put { key, value, expires_at },
-            Write::Delete => OwnedOp::Delete { key },
+    let mut ops = Vec::with_capacity(writes.len());
+    for (key, w) in writes {
+        match w {
+            Write::Put(value, expires_at) => ops.push(OwnedOp::Put { key, value, expires_at }),
+            Write::Delete => ops.push(OwnedOp::Delete { key }),
+            Write::Expire(expires_at) => ops.push(OwnedOp::Expire { key, expires_at }),
             // Edits made on a state the committer proved current (a transaction validated the
-            // key unchanged since its snapshot; a batch decided under the commit lock).
-            Write::Coll { edits, fresh } => OwnedOp::Coll {
-                key,
-                kind: edits.coll.kind(),
-                fresh,
-                edits: edits.encoded,
-                built: Some(Arc::new(edits.coll)),
-            },
-        })
-        .collect()
+            // key unchanged since its snapshot; a batch decided under the commit lock). A new
+            // expiry follows in the same record, applied after them.
+            Write::Coll { edits, fresh, expire } => {
+                let op = OwnedOp::Coll {
+                    key: key.clone(),
+                    kind: edits.coll.kind(),
+                    fresh,
+                    edits: edits.encoded,
+                    built: Some(Arc::new(edits.coll)),
+                };
+                ops.push(op);
+                if let Some(expires_at) = expire {
+                    ops.push(OwnedOp::Expire { key, expires_at });
+                }
+            }
+        }
+    }
+    ops
 }
 
 impl Db {

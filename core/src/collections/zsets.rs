@@ -577,7 +577,8 @@ fn combine(op: ZSetOp, sources: &[Source], weights: &[f64], agg: Aggregate) -> R
             }
         }
     }
-    let mut out: Vec<Scored> = acc.into_iter().collect();
+    // -0 is 0, as the score tree stores it, so that ties order by member.
+    let mut out: Vec<Scored> = acc.into_iter().map(|(m, s)| (m, if s == 0.0 { 0.0 } else { s })).collect();
     out.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
 }

@@ -63,6 +63,7 @@ impl std::fmt::Debug for Built<'_> {
 pub(crate) enum OwnedOp {
     Put { key: Vec<u8>, value: Vec<u8>, expires_at: u64 },
     Delete { key: Vec<u8> },
+    Expire { key: Vec<u8>, expires_at: u64 },
     Coll { key: Vec<u8>, kind: Kind, fresh: bool, edits: Vec<u8>, built: Option<Arc<Coll>> },
 }
 
@@ -71,6 +72,7 @@ impl OwnedOp {
         match self {
             OwnedOp::Put { key, value, expires_at } => Op::Put { key, value, expires_at: *expires_at },
             OwnedOp::Delete { key } => Op::Delete { key },
+            OwnedOp::Expire { key, expires_at } => Op::Expire { key, expires_at: *expires_at },
             OwnedOp::Coll { key, kind, fresh, edits, built } => {
                 Op::Coll { key, kind: *kind, fresh: *fresh, edits, built: Built(built.as_ref()) }
             }
