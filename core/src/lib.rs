@@ -61,6 +61,7 @@ pub use collections::coll::Kind;
 pub use collections::lists::End;
 pub use collections::random::ScanPage;
 pub use collections::sets::SetOp;
+pub use collections::typed::Target;
 pub use collections::zsets::{Aggregate, ScoreBound, Scored, ZAddFlags, ZSetOp};
 pub use db::{CasOutcome, Db, Ttl};
 pub use error::{Error, Result};

@@ -183,6 +183,24 @@ impl Transaction {
         self.view.seq
     }
 
+    /// Checks, without writing, that nothing this transaction read or scanned has changed since
+    /// its snapshot: `Error::Conflict` if it has (what WATCH needs of a transaction that writes
+    /// nothing, since `commit` validates only when there is something to write).
+    pub fn validate(&self) -> Result<()> {
+        let (snap, reads, ranges) = (self.view.seq, &self.reads, &self.ranges);
+        self.view.engine.commit_with(|engine, guard| {
+            if changed_since(engine, guard, snap, reads.iter(), ranges) {
+                return Err(Error::Conflict);
+            }
+            Ok((Vec::new(), ()))
+        })
+    }
+
+    /// True if the transaction has buffered no write.
+    pub fn is_read_only(&self) -> bool {
+        self.writes.is_empty()
+    }
+
     /// Validates and applies every write atomically, or fails with `Error::Conflict` and writes
     /// nothing.
     pub fn commit(self) -> Result<()> {
@@ -193,21 +211,8 @@ impl Transaction {
         let snap = self.view.seq;
         let Transaction { view, writes, reads, ranges } = self;
         let result = view.engine.commit_with(|engine, guard| {
-            let changed = |key: &[u8]| {
-                engine.hash.get(key, engine.hash.hash(key), guard).is_some_and(|item| item.head(guard).seq() > snap)
-            };
-            if reads.iter().chain(writes.keys()).any(|k| changed(k)) {
+            if changed_since(engine, guard, snap, reads.iter().chain(writes.keys()), &ranges) {
                 return Err(Error::Conflict);
-            }
-            for (lo, hi) in &ranges {
-                let mut conflict = false;
-                engine.tree.walk(as_ref(lo), as_ref(hi), false, guard, &mut |item| {
-                    conflict = item.head(guard).seq() > snap;
-                    !conflict
-                });
-                if conflict {
-                    return Err(Error::Conflict);
-                }
             }
             let ops = crate::collections::typed::ops_of(writes);
             Ok((ops, ()))
@@ -228,4 +233,29 @@ impl Transaction {
 
     /// Drops every buffered write.
     pub fn rollback(self) {}
+}
+
+/// Whether any of `keys`, or any key in `ranges`, has a version newer than `snap`. Under the
+/// commit lock.
+fn changed_since<'k>(
+    engine: &crate::engine::Engine,
+    guard: &epoch::Guard,
+    snap: u64,
+    mut keys: impl Iterator<Item = &'k Vec<u8>>,
+    ranges: &[OwnedRange],
+) -> bool {
+    let changed = |key: &[u8]| {
+        engine.hash.get(key, engine.hash.hash(key), guard).is_some_and(|item| item.head(guard).seq() > snap)
+    };
+    if keys.any(|k| changed(k)) {
+        return true;
+    }
+    ranges.iter().any(|(lo, hi)| {
+        let mut conflict = false;
+        engine.tree.walk(as_ref(lo), as_ref(hi), false, guard, &mut |item| {
+            conflict = item.head(guard).seq() > snap;
+            !conflict
+        });
+        conflict
+    })
 }

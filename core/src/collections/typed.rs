@@ -396,6 +396,66 @@ impl Access for Transaction {
     }
 }
 
+/// Typed operations on a store or inside one of its transactions, chosen at run time: what a
+/// server needs, whose commands run either alone or inside MULTI/EXEC. Every typed method of
+/// `Db` and `Transaction` is a method of `Target` too.
+pub enum Target<'a> {
+    Db(&'a Db),
+    Tx(&'a mut Transaction),
+}
+
+impl Target<'_> {
+    /// The type of the value at `key` (in a transaction: as it sees it, counted as a read).
+    pub fn kind_of(&mut self, key: impl AsRef<[u8]>) -> Result<Option<Kind>> {
+        match self {
+            Target::Db(db) => db.kind_of(key),
+            Target::Tx(tx) => tx.kind_of(key),
+        }
+    }
+}
+
+impl Access for Target<'_> {
+    fn read_coll<R>(&mut self, key: &[u8], kind: Kind, f: impl FnOnce(Option<&Coll>) -> R) -> Result<R> {
+        match self {
+            Target::Db(db) => DbAccess(db).read_coll(key, kind, f),
+            Target::Tx(tx) => tx.read_coll(key, kind, f),
+        }
+    }
+
+    fn edit_colls<R>(
+        &mut self,
+        keys: &[&[u8]],
+        kind: Kind,
+        f: impl FnOnce(&mut [Edits], &[bool]) -> Result<R>,
+    ) -> Result<R> {
+        match self {
+            Target::Db(db) => DbAccess(db).edit_colls(keys, kind, f),
+            Target::Tx(tx) => tx.edit_colls(keys, kind, f),
+        }
+    }
+
+    fn combine<T, R>(
+        &mut self,
+        dst: Option<&[u8]>,
+        keys: &[&[u8]],
+        read: ReadSource<'_, T>,
+        wanted: Kind,
+        f: impl FnOnce(&[Option<T>]) -> Result<(Option<Coll>, R)>,
+    ) -> Result<R> {
+        match self {
+            Target::Db(db) => DbAccess(db).combine(dst, keys, read, wanted, f),
+            Target::Tx(tx) => tx.combine(dst, keys, read, wanted, f),
+        }
+    }
+
+    fn max_element(&self) -> usize {
+        match self {
+            Target::Db(db) => DbAccess(db).max_element(),
+            Target::Tx(tx) => tx.max_element(),
+        }
+    }
+}
+
 impl Transaction {
     fn staged(&mut self) -> Staged<'_> {
         Staged { writes: &mut self.writes, reads: Some(&mut self.reads), base: Base::Snapshot(&self.view) }
@@ -477,7 +537,7 @@ impl Db {
 }
 
 /// Declares typed methods written once as generic functions over `Access` (`name(a, args)`) as
-/// methods of `Db` (`&self`) and of `Transaction` (`&mut self`).
+/// methods of `Db` (`&self`), of `Transaction` and of `Target` (`&mut self`).
 macro_rules! typed_api {
     ($(
         $(#[$doc:meta])*
@@ -492,6 +552,14 @@ macro_rules! typed_api {
             )*
         }
         impl crate::transaction::Transaction {
+            $(
+                $(#[$doc])*
+                pub fn $name $(<$($g: $b),*>)? (&mut self, $($arg: $ty),*) -> crate::error::Result<$ret> {
+                    $name(self, $($arg),*)
+                }
+            )*
+        }
+        impl crate::collections::typed::Target<'_> {
             $(
                 $(#[$doc])*
                 pub fn $name $(<$($g: $b),*>)? (&mut self, $($arg: $ty),*) -> crate::error::Result<$ret> {

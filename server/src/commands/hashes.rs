@@ -47,25 +47,25 @@ fn bulks(out: &mut Out, items: &[Vec<u8>]) {
 }
 
 pub fn hset(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    let added = ctx.db().hset(args.get(1), &pairs(args, "hset")?)?;
+    let added = ctx.coll().hset(args.get(1), &pairs(args, "hset")?)?;
     out.int(added as i64);
     Ok(())
 }
 
 pub fn hmset(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    ctx.db().hset(args.get(1), &pairs(args, "hmset")?)?;
+    ctx.coll().hset(args.get(1), &pairs(args, "hmset")?)?;
     out.ok();
     Ok(())
 }
 
 pub fn hsetnx(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    let set = ctx.db().hsetnx(args.get(1), args.get(2), args.get(3))?;
+    let set = ctx.coll().hsetnx(args.get(1), args.get(2), args.get(3))?;
     out.int(set as i64);
     Ok(())
 }
 
 pub fn hget(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    match ctx.db().hget(args.get(1), args.get(2))? {
+    match ctx.coll().hget(args.get(1), args.get(2))? {
         Some(v) => out.bulk(&v),
         None => out.null(),
     }
@@ -74,7 +74,7 @@ pub fn hget(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 pub fn hmget(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let fields: Vec<&[u8]> = args.iter_from(2).collect();
-    let values = ctx.db().hmget(args.get(1), &fields)?;
+    let values = ctx.coll().hmget(args.get(1), &fields)?;
     out.array(values.len());
     for v in values {
         match v {
@@ -87,27 +87,27 @@ pub fn hmget(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 pub fn hdel(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let fields: Vec<&[u8]> = args.iter_from(2).collect();
-    out.int(ctx.db().hdel(args.get(1), &fields)? as i64);
+    out.int(ctx.coll().hdel(args.get(1), &fields)? as i64);
     Ok(())
 }
 
 pub fn hexists(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    out.int(ctx.db().hexists(args.get(1), args.get(2))? as i64);
+    out.int(ctx.coll().hexists(args.get(1), args.get(2))? as i64);
     Ok(())
 }
 
 pub fn hlen(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    out.int(ctx.db().hlen(args.get(1))? as i64);
+    out.int(ctx.coll().hlen(args.get(1))? as i64);
     Ok(())
 }
 
 pub fn hstrlen(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    out.int(ctx.db().hstrlen(args.get(1), args.get(2))? as i64);
+    out.int(ctx.coll().hstrlen(args.get(1), args.get(2))? as i64);
     Ok(())
 }
 
 pub fn hgetall(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    let all = ctx.db().hgetall(args.get(1))?;
+    let all = ctx.coll().hgetall(args.get(1))?;
     out.map(all.len());
     for (f, v) in &all {
         out.bulk(f);
@@ -117,18 +117,18 @@ pub fn hgetall(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 }
 
 pub fn hkeys(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    bulks(out, &ctx.db().hkeys(args.get(1))?);
+    bulks(out, &ctx.coll().hkeys(args.get(1))?);
     Ok(())
 }
 
 pub fn hvals(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    bulks(out, &ctx.db().hvals(args.get(1))?);
+    bulks(out, &ctx.coll().hvals(args.get(1))?);
     Ok(())
 }
 
 pub fn hincrby(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let delta = int_at(args, 3)?;
-    out.int(ctx.db().hincrby(args.get(1), args.get(2), delta)?);
+    out.int(ctx.coll().hincrby(args.get(1), args.get(2), delta)?);
     Ok(())
 }
 
@@ -137,7 +137,7 @@ pub fn hincrbyfloat(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResu
     if delta.is_infinite() {
         return Err(reply_err("ERR increment would produce NaN or Infinity"));
     }
-    let v = ctx.db().hincrbyfloat(args.get(1), args.get(2), delta)?;
+    let v = ctx.coll().hincrbyfloat(args.get(1), args.get(2), delta)?;
     // A bulk string in both protocols, as Redis replies: the text the field now holds.
     out.bulk(stored_float(v).as_bytes());
     Ok(())
@@ -146,7 +146,7 @@ pub fn hincrbyfloat(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResu
 pub fn hrandfield(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let key = args.get(1);
     if args.len() == 2 {
-        match ctx.db().hrandfield(key, 1)?.into_iter().next() {
+        match ctx.coll().hrandfield(key, 1)?.into_iter().next() {
             Some((f, _)) => out.bulk(&f),
             None => out.null(),
         }
@@ -158,7 +158,7 @@ pub fn hrandfield(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult
         _ => return Err(reply_err(super::SYNTAX)),
     };
     let count = typed::rand_count(ctx, args, with_values)?;
-    let picked = ctx.db().hrandfield(key, count)?;
+    let picked = ctx.coll().hrandfield(key, count)?;
     if !with_values {
         out.array(picked.len());
         for (f, _) in &picked {
@@ -186,14 +186,14 @@ pub fn hscan(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let after = match &scan.after {
         Some(None) => {
             // Still refuse a key of another type, as Redis does for any cursor.
-            ctx.db().hlen(args.get(1))?;
+            ctx.coll().hlen(args.get(1))?;
             typed::scan_done(out);
             return Ok(());
         }
         Some(Some(last)) => Some(last.as_slice()),
         None => None,
     };
-    let (items, next) = ctx.db().hscan(args.get(1), after, scan.count)?;
+    let (items, next) = ctx.coll().hscan(args.get(1), after, scan.count)?;
     let kept: Vec<&(Vec<u8>, Vec<u8>)> = items.iter().filter(|(f, _)| scan.keeps(f)).collect();
     let per = if scan.novalues { 1 } else { 2 };
     typed::scan_reply_head(ctx, out, next, kept.len() * per);

@@ -68,14 +68,9 @@ pub fn exists(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 }
 
 pub fn type_(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    // Inside an EXEC transaction only string keys are met (see `multi.rs`), and the transaction
-    // must see its own writes; elsewhere the engine says what the key holds.
-    if ctx.tx.is_some() {
-        let live = ctx.kv(|kv| Ok(kv.contains(args.get(1))?))?;
-        out.simple(if live { "string" } else { "none" });
-        return Ok(());
-    }
-    out.simple(ctx.db().kind_of(args.get(1))?.map_or("none", Kind::name));
+    // Inside EXEC the transaction says, seeing its own writes.
+    let kind = ctx.coll().kind_of(args.get(1))?;
+    out.simple(kind.map_or("none", Kind::name));
     Ok(())
 }
 

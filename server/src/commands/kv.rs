@@ -116,42 +116,46 @@ pub struct TxStore {
     tx: Transaction,
     /// The expiry each key written by this transaction ends with (`Some(ms)`, or `None`: none).
     expiries: HashMap<Vec<u8>, Option<u64>>,
-    wrote: bool,
-    /// Keys named by WATCH and the values they had then (to check a read-only EXEC).
-    pub watched: Vec<(Vec<u8>, Option<Vec<u8>>)>,
 }
 
 impl TxStore {
     pub fn begin(db: &Db) -> Result<TxStore> {
-        Ok(TxStore { db: db.clone(), tx: db.begin()?, expiries: HashMap::new(), wrote: false, watched: Vec::new() })
+        Ok(TxStore { db: db.clone(), tx: db.begin()?, expiries: HashMap::new() })
     }
 
-    /// Adds `key` to the transaction's read set (WATCH).
+    /// Adds `key`, whatever it holds, to the transaction's read set (WATCH).
     pub fn watch(&mut self, key: &[u8]) -> Result<()> {
-        let v = self.tx.get(key)?;
-        self.watched.push((key.to_vec(), v));
-        Ok(())
+        self.tx.kind_of(key).map(drop)
     }
 
-    /// Whether a watched key changed since WATCH, as far as a read-only transaction can tell:
-    /// the engine validates reads only when a transaction writes, so without writes the values
-    /// are compared.
-    fn watched_changed(&self) -> Result<bool> {
-        for (k, v) in &self.watched {
-            if self.db.get(k)? != *v {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+    /// The engine transaction, for the typed commands (`Ctx::coll`).
+    pub fn transaction(&mut self) -> &mut Transaction {
+        &mut self.tx
     }
 
-    /// Commits values and expiries atomically. `Err(Error::Conflict)` if something read or
-    /// written changed since the transaction began.
+    /// Commits values, collections and expiries atomically. `Err(Error::Conflict)` if something
+    /// read (a watched key included) or written changed since the transaction began: a
+    /// transaction that wrote nothing is validated all the same, for WATCH.
     pub fn commit(self) -> Result<()> {
-        if !self.wrote && self.watched_changed()? {
-            return Err(Error::Conflict);
+        if self.tx.is_read_only() {
+            return self.tx.validate();
         }
         self.tx.commit()
+    }
+
+    /// Whether `key` holds anything (of any type) as the transaction sees it.
+    fn exists(&mut self, key: &[u8]) -> Result<bool> {
+        if let Some(Some(at)) = self.expiries.get(key) {
+            if *at <= unix_ms() {
+                return Ok(false);
+            }
+        }
+        Ok(self.tx.kind_of(key)?.is_some())
+    }
+
+    /// Whether `key` holds a collection as the transaction sees it.
+    fn holds_collection(&mut self, key: &[u8]) -> Result<bool> {
+        Ok(self.tx.kind_of(key)?.is_some_and(|k| k != scalodb::Kind::String))
     }
 
     /// Buffers `key = value` ending with expiry `at` (Unix ms, in the future) or none.
@@ -160,7 +164,6 @@ impl TxStore {
             Some(d) => self.tx.put_with_ttl(key, value, d),
             None => self.tx.put(key, value),
         }
-        self.wrote = true;
         self.expiries.insert(key.to_vec(), at);
     }
 
@@ -186,7 +189,7 @@ impl Kv for TxStore {
     }
 
     fn contains(&mut self, key: &[u8]) -> Result<bool> {
-        Ok(self.get(key)?.is_some())
+        self.exists(key)
     }
 
     fn set(&mut self, key: &[u8], value: &[u8], expiry: Expiry) -> Result<()> {
@@ -194,7 +197,7 @@ impl Kv for TxStore {
             Expiry::Never => None,
             Expiry::At(at) => Some(at),
             Expiry::Keep => {
-                if self.get(key)?.is_some() {
+                if self.exists(key)? {
                     self.current_expiry(key)?
                 } else {
                     None
@@ -210,7 +213,7 @@ impl Kv for TxStore {
     }
 
     fn set_if_absent(&mut self, key: &[u8], value: &[u8]) -> Result<bool> {
-        if self.get(key)?.is_some() {
+        if self.exists(key)? {
             return Ok(false);
         }
         self.set(key, value, Expiry::Never)?;
@@ -225,17 +228,16 @@ impl Kv for TxStore {
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<bool> {
-        let existed = self.get(key)?.is_some();
+        let existed = self.exists(key)?;
         if existed {
             self.tx.delete(key);
-            self.wrote = true;
             self.expiries.remove(key);
         }
         Ok(existed)
     }
 
     fn ttl(&mut self, key: &[u8]) -> Result<Ttl> {
-        if self.get(key)?.is_none() {
+        if !self.exists(key)? {
             return Ok(Ttl::Missing);
         }
         Ok(match self.current_expiry(key)? {
@@ -245,6 +247,28 @@ impl Kv for TxStore {
     }
 
     fn expire_at(&mut self, key: &[u8], at: Option<u64>) -> Result<bool> {
+        if !self.exists(key)? {
+            return Ok(false);
+        }
+        if self.holds_collection(key)? {
+            // A collection is not rewritten: the engine buffers only its new expiry.
+            return match at {
+                Some(t) if t <= unix_ms() => self.delete(key),
+                Some(t) => {
+                    self.tx.expire_at(key, t)?;
+                    self.expiries.insert(key.to_vec(), Some(t));
+                    Ok(true)
+                }
+                None => {
+                    let had = self.current_expiry(key)?.is_some();
+                    if had {
+                        self.tx.expire_at(key, 0)?;
+                        self.expiries.insert(key.to_vec(), None);
+                    }
+                    Ok(had)
+                }
+            };
+        }
         let Some(value) = self.get(key)? else {
             return Ok(false);
         };

@@ -33,7 +33,7 @@ pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: List;
 
 fn push(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, end: End, existing: bool) -> CmdResult {
     let values: Vec<&[u8]> = args.iter_from(2).collect();
-    let db = ctx.db();
+    let mut db = ctx.coll();
     let len = if existing { db.push_existing(args.get(1), end, &values)? } else { db.push(args.get(1), end, &values)? };
     out.int(len as i64);
     Ok(())
@@ -61,7 +61,7 @@ fn pop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, end: End) -> CmdResult 
     let key = args.get(1);
     match args.len() {
         2 => {
-            match ctx.db().pop(key, end, 1)?.into_iter().next() {
+            match ctx.coll().pop(key, end, 1)?.into_iter().next() {
                 Some(v) => out.bulk(&v),
                 None => out.null(),
             }
@@ -72,7 +72,7 @@ fn pop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, end: End) -> CmdResult 
             if count < 0 {
                 return Err(reply_err(NOT_POSITIVE));
             }
-            let db = ctx.db();
+            let mut db = ctx.coll();
             // A count of 0 pops nothing, but still tells an existing list (empty array) from a
             // missing key (null array), as Redis does.
             let popped = if count == 0 { None } else { Some(db.pop(key, end, count as usize)?) };
@@ -103,13 +103,13 @@ pub fn rpop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 }
 
 pub fn llen(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    out.int(ctx.db().llen(args.get(1))? as i64);
+    out.int(ctx.coll().llen(args.get(1))? as i64);
     Ok(())
 }
 
 pub fn lindex(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let index = int_at(args, 2)?;
-    match ctx.db().lindex(args.get(1), index)? {
+    match ctx.coll().lindex(args.get(1), index)? {
         Some(v) => out.bulk(&v),
         None => out.null(),
     }
@@ -118,7 +118,7 @@ pub fn lindex(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 pub fn lrange(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let (start, stop) = (int_at(args, 2)?, int_at(args, 3)?);
-    let items = ctx.db().lrange(args.get(1), start, stop)?;
+    let items = ctx.coll().lrange(args.get(1), start, stop)?;
     out.array(items.len());
     for v in &items {
         out.bulk(v);
@@ -128,7 +128,7 @@ pub fn lrange(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 pub fn lset(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let index = int_at(args, 2)?;
-    ctx.db().lset(args.get(1), index, args.get(3))?;
+    ctx.coll().lset(args.get(1), index, args.get(3))?;
     out.ok();
     Ok(())
 }
@@ -139,19 +139,19 @@ pub fn linsert(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
         "after" => false,
         _ => return Err(reply_err(SYNTAX)),
     };
-    out.int(ctx.db().linsert(args.get(1), before, args.get(3), args.get(4))?);
+    out.int(ctx.coll().linsert(args.get(1), before, args.get(3), args.get(4))?);
     Ok(())
 }
 
 pub fn lrem(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let count = int_at(args, 2)?;
-    out.int(ctx.db().lrem(args.get(1), count, args.get(3))? as i64);
+    out.int(ctx.coll().lrem(args.get(1), count, args.get(3))? as i64);
     Ok(())
 }
 
 pub fn ltrim(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let (start, stop) = (int_at(args, 2)?, int_at(args, 3)?);
-    ctx.db().ltrim(args.get(1), start, stop)?;
+    ctx.coll().ltrim(args.get(1), start, stop)?;
     out.ok();
     Ok(())
 }
@@ -188,7 +188,7 @@ pub fn lpos(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
         i += 2;
     }
     let want = count.map_or(1, |c| c as usize);
-    let found = ctx.db().lpos(args.get(1), args.get(2), rank, want, maxlen as usize)?;
+    let found = ctx.coll().lpos(args.get(1), args.get(2), rank, want, maxlen as usize)?;
     match count {
         None => match found.first() {
             Some(&p) => out.int(p as i64),
@@ -216,7 +216,7 @@ fn end_arg(args: Args<'_>, i: usize) -> Result<End, CmdError> {
 /// destination's type.
 fn lmove_generic(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, from: End, to: End) -> CmdResult {
     let (src, dst) = (args.get(1), args.get(2));
-    let db = ctx.db();
+    let mut db = ctx.coll();
     let moved = if db.llen(src)? == 0 { None } else { db.lmove(src, dst, from, to)? };
     match moved {
         Some(v) => out.bulk(&v),

@@ -122,6 +122,14 @@ impl Ctx<'_> {
         &self.state.db
     }
 
+    /// Where this command's typed operations run: the EXEC transaction, or the database.
+    pub fn coll(&mut self) -> scalodb::Target<'_> {
+        match self.tx.as_deref_mut() {
+            Some(tx) => scalodb::Target::Tx(tx.transaction()),
+            None => scalodb::Target::Db(&self.state.db),
+        }
+    }
+
     /// Runs `f` on the store of this command: the EXEC transaction, or the database.
     pub fn kv<R>(&mut self, f: impl FnOnce(&mut dyn Kv) -> Result<R, CmdError>) -> Result<R, CmdError> {
         match self.tx.as_deref_mut() {

@@ -6,20 +6,17 @@
 //! EXEC replies with a null array, as Redis does when a watched key changed. Without WATCH, a
 //! conflict is retried: Redis's MULTI never fails for concurrency.
 //!
-//! The engine's transactions read and write string values only. A queue with a hash, list, set
-//! or sorted set command, or naming a key that holds one, therefore runs without a transaction:
-//! each command in order, straight on the database, after checking the watched keys. Its
-//! replies are those of the commands run one after another, but other clients' writes may land
-//! between them (they are not isolated), which Redis's EXEC does not allow. WATCH of a key that
-//! holds a collection is refused, since its value cannot be read into a transaction.
+//! Commands on hashes, lists, sets and sorted sets run inside the same transaction
+//! (`Ctx::coll`), so a queue mixing them with strings commits as one, isolated from other
+//! clients. WATCH works on keys of any type: a watched key written by anyone since makes EXEC
+//! answer a null array, even when the transaction itself writes nothing.
 
 use scalodb::Error;
 
 use super::args::Args;
-use super::keys::is_collection;
 use super::kv::TxStore;
-use super::spec::{command_table, CommandSpec, Group};
-use super::{account, lookup_id, reply_err, run, CmdError, CmdResult, Ctx};
+use super::spec::{command_table, CommandSpec};
+use super::{account, lookup_id, reply_err, run, CmdResult, Ctx};
 use crate::resp::Out;
 
 /// The transaction commands (columns: `spec.rs`).
@@ -60,11 +57,6 @@ pub fn watch(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
         ctx.session.multi_failed = true;
         return Err(reply_err("ERR WATCH inside MULTI is not allowed"));
     }
-    for key in args.iter_from(1) {
-        if is_collection(ctx, key)? {
-            return Err(reply_err("ERR WATCH of a hash, list, set or sorted set key is not supported yet"));
-        }
-    }
     let tx = match ctx.session.watch.as_mut() {
         Some(tx) => tx,
         None => ctx.session.watch.insert(TxStore::begin(&ctx.state.db)?),
@@ -100,9 +92,6 @@ pub fn exec(ctx: &mut Ctx<'_>, _args: Args<'_>, out: &mut Out) -> CmdResult {
     // accounts the commands EXEC runs, once the attempt that answers has committed.
     let mut ran = Vec::with_capacity(queue.len());
     for attempt in 1.. {
-        if needs_direct(ctx, &queue)? {
-            return exec_direct(ctx, &queue, watching.then_some(store), out);
-        }
         out.array(queue.len());
         ran.clear();
         for cmd in &queue {
@@ -121,8 +110,7 @@ pub fn exec(ctx: &mut Ctx<'_>, _args: Args<'_>, out: &mut Out) -> CmdResult {
                 }
                 return Ok(());
             }
-            // A watched key that now holds a collection changed, as a conflict says.
-            Err(e) if watching && (matches!(e, Error::Conflict) || e.is_type_mismatch()) => {
+            Err(Error::Conflict) if watching => {
                 out.buf.truncate(mark);
                 out.null_array();
                 return Ok(());
@@ -138,49 +126,4 @@ pub fn exec(ctx: &mut Ctx<'_>, _args: Args<'_>, out: &mut Out) -> CmdResult {
         }
     }
     unreachable!("the loop returns")
-}
-
-/// Whether the queue must run without an engine transaction (see the file comment): it has a
-/// collection command, or one of its keys holds a collection now.
-fn needs_direct(ctx: &Ctx<'_>, queue: &[Vec<Vec<u8>>]) -> Result<bool, CmdError> {
-    for cmd in queue {
-        let args = Args::Owned(cmd);
-        let (_, spec) = lookup_id(args.get(0)).expect("queued commands are known");
-        if matches!(spec.group, Group::Hash | Group::List | Group::Set | Group::SortedSet) {
-            return Ok(true);
-        }
-        for i in spec.key_positions(args.len()) {
-            if is_collection(ctx, args.get(i))? {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
-}
-
-/// Runs the queue command by command on the database: in order, each atomic on its own, not
-/// isolated from other clients as a whole. A changed watched key aborts it first (null array).
-fn exec_direct(ctx: &mut Ctx<'_>, queue: &[Vec<Vec<u8>>], watched: Option<TxStore>, out: &mut Out) -> CmdResult {
-    if let Some(tx) = watched {
-        // The watch transaction wrote nothing, so committing it only compares the watched
-        // values with the current ones.
-        match tx.commit() {
-            Ok(()) => {}
-            Err(e) if matches!(e, Error::Conflict) || e.is_type_mismatch() => {
-                out.null_array();
-                return Ok(());
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    out.array(queue.len());
-    for cmd in queue {
-        let args = Args::Owned(cmd);
-        let (id, spec) = lookup_id(args.get(0)).expect("queued commands are known");
-        let started = std::time::Instant::now();
-        let mut inner = Ctx { state: ctx.state, session: &mut *ctx.session, tx: None };
-        let ok = run(spec, &mut inner, args, out);
-        account(ctx.state, ctx.session, (id, spec), args, 1, started.elapsed(), ok);
-    }
-    Ok(())
 }

@@ -42,24 +42,24 @@ fn members(out: &mut Out, items: &[Vec<u8>]) {
 
 pub fn sadd(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let m: Vec<&[u8]> = args.iter_from(2).collect();
-    out.int(ctx.db().sadd(args.get(1), &m)? as i64);
+    out.int(ctx.coll().sadd(args.get(1), &m)? as i64);
     Ok(())
 }
 
 pub fn srem(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let m: Vec<&[u8]> = args.iter_from(2).collect();
-    out.int(ctx.db().srem(args.get(1), &m)? as i64);
+    out.int(ctx.coll().srem(args.get(1), &m)? as i64);
     Ok(())
 }
 
 pub fn sismember(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    out.int(ctx.db().sismember(args.get(1), args.get(2))? as i64);
+    out.int(ctx.coll().sismember(args.get(1), args.get(2))? as i64);
     Ok(())
 }
 
 pub fn smismember(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let m: Vec<&[u8]> = args.iter_from(2).collect();
-    let hits = ctx.db().smismember(args.get(1), &m)?;
+    let hits = ctx.coll().smismember(args.get(1), &m)?;
     out.array(hits.len());
     for h in hits {
         out.int(h as i64);
@@ -68,19 +68,19 @@ pub fn smismember(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult
 }
 
 pub fn scard(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    out.int(ctx.db().scard(args.get(1))? as i64);
+    out.int(ctx.coll().scard(args.get(1))? as i64);
     Ok(())
 }
 
 pub fn smembers(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    members(out, &ctx.db().smembers(args.get(1))?);
+    members(out, &ctx.coll().smembers(args.get(1))?);
     Ok(())
 }
 
 /// SPOP key: a member or nil; SPOP key count: a set (empty for a missing key).
 pub fn spop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     match args.len() {
-        2 => match ctx.db().spop(args.get(1), 1)?.into_iter().next() {
+        2 => match ctx.coll().spop(args.get(1), 1)?.into_iter().next() {
             Some(m) => out.bulk(&m),
             None => out.null(),
         },
@@ -91,10 +91,10 @@ pub fn spop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
             }
             let popped = if count == 0 {
                 // Nothing to pop, but the key's type is still checked.
-                ctx.db().scard(args.get(1))?;
+                ctx.coll().scard(args.get(1))?;
                 Vec::new()
             } else {
-                ctx.db().spop(args.get(1), count as usize)?
+                ctx.coll().spop(args.get(1), count as usize)?
             };
             members(out, &popped);
         }
@@ -107,13 +107,13 @@ pub fn spop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 /// count, possibly repeated for a negative one).
 pub fn srandmember(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     match args.len() {
-        2 => match ctx.db().srandmember(args.get(1), 1)?.into_iter().next() {
+        2 => match ctx.coll().srandmember(args.get(1), 1)?.into_iter().next() {
             Some(m) => out.bulk(&m),
             None => out.null(),
         },
         3 => {
             let count = typed::rand_count(ctx, args, false)?;
-            let picked = ctx.db().srandmember(args.get(1), count)?;
+            let picked = ctx.coll().srandmember(args.get(1), count)?;
             out.array(picked.len());
             for m in &picked {
                 out.bulk(m);
@@ -125,13 +125,13 @@ pub fn srandmember(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResul
 }
 
 pub fn smove(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    out.int(ctx.db().smove(args.get(1), args.get(2), args.get(3))? as i64);
+    out.int(ctx.coll().smove(args.get(1), args.get(2), args.get(3))? as i64);
     Ok(())
 }
 
 fn algebra(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, op: SetOp) -> CmdResult {
     let keys: Vec<&[u8]> = args.iter_from(1).collect();
-    members(out, &ctx.db().set_algebra(op, &keys)?);
+    members(out, &ctx.coll().set_algebra(op, &keys)?);
     Ok(())
 }
 
@@ -149,7 +149,7 @@ pub fn sdiff(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 fn algebra_store(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, op: SetOp) -> CmdResult {
     let keys: Vec<&[u8]> = args.iter_from(2).collect();
-    out.int(ctx.db().set_algebra_store(op, args.get(1), &keys)? as i64);
+    out.int(ctx.coll().set_algebra_store(op, args.get(1), &keys)? as i64);
     Ok(())
 }
 
@@ -192,7 +192,7 @@ pub fn sintercard(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult
         }
     }
     let keys: Vec<&[u8]> = (first..end).map(|i| args.get(i)).collect();
-    out.int(ctx.db().sintercard(&keys, limit)? as i64);
+    out.int(ctx.coll().sintercard(&keys, limit)? as i64);
     Ok(())
 }
 
@@ -200,14 +200,14 @@ pub fn sscan(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let scan = typed::scan_args(ctx, args, false)?;
     let after = match &scan.after {
         Some(None) => {
-            ctx.db().scard(args.get(1))?;
+            ctx.coll().scard(args.get(1))?;
             typed::scan_done(out);
             return Ok(());
         }
         Some(Some(last)) => Some(last.as_slice()),
         None => None,
     };
-    let (items, next) = ctx.db().sscan(args.get(1), after, scan.count)?;
+    let (items, next) = ctx.coll().sscan(args.get(1), after, scan.count)?;
     let kept: Vec<&Vec<u8>> = items.iter().filter(|m| scan.keeps(m)).collect();
     typed::scan_reply_head(ctx, out, next, kept.len());
     for m in kept {

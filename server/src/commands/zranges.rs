@@ -81,7 +81,7 @@ struct Query {
 /// reversed score or lex range: the high end first, as Redis takes them).
 fn run(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, (a, b): (usize, usize), q: Query) -> CmdResult {
     let key = args.get(1);
-    let db = ctx.db();
+    let mut db = ctx.coll();
     let (lo, hi) = if q.rev { (b, a) } else { (a, b) };
     // A negative offset selects nothing, as in Redis; a negative count means "all the rest".
     let limit = match q.limit {
@@ -235,7 +235,7 @@ fn combine(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, op: ZSetOp, store: 
         }
         i += 1;
     }
-    let db = ctx.db();
+    let mut db = ctx.coll();
     if store {
         out.int(db.zcombine_store(op, args.get(1), &keys, &weights, aggregate)? as i64);
         return Ok(());

@@ -110,36 +110,36 @@ pub fn zadd(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     }
     if incr {
         let (delta, member) = entries[0];
-        let v = ctx.db().zadd_incr(args.get(1), delta, member, flags)?;
+        let v = ctx.coll().zadd_incr(args.get(1), delta, member, flags)?;
         typed::opt_score(out, v);
     } else {
-        out.int(ctx.db().zadd(args.get(1), &entries, flags)? as i64);
+        out.int(ctx.coll().zadd(args.get(1), &entries, flags)? as i64);
     }
     Ok(())
 }
 
 pub fn zincrby(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let delta = typed::float_at(args, 2)?;
-    let v = ctx.db().zincrby(args.get(1), delta, args.get(3))?;
+    let v = ctx.coll().zincrby(args.get(1), delta, args.get(3))?;
     typed::score(out, v);
     Ok(())
 }
 
 pub fn zrem(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let m: Vec<&[u8]> = args.iter_from(2).collect();
-    out.int(ctx.db().zrem(args.get(1), &m)? as i64);
+    out.int(ctx.coll().zrem(args.get(1), &m)? as i64);
     Ok(())
 }
 
 pub fn zscore(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    let v = ctx.db().zscore(args.get(1), args.get(2))?;
+    let v = ctx.coll().zscore(args.get(1), args.get(2))?;
     typed::opt_score(out, v);
     Ok(())
 }
 
 pub fn zmscore(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let m: Vec<&[u8]> = args.iter_from(2).collect();
-    let scores = ctx.db().zmscore(args.get(1), &m)?;
+    let scores = ctx.coll().zmscore(args.get(1), &m)?;
     out.array(scores.len());
     for s in scores {
         typed::opt_score(out, s);
@@ -148,21 +148,21 @@ pub fn zmscore(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 }
 
 pub fn zcard(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
-    out.int(ctx.db().zcard(args.get(1))? as i64);
+    out.int(ctx.coll().zcard(args.get(1))? as i64);
     Ok(())
 }
 
 pub fn zcount(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let (min, max) = score_range(args, 2, 3)?;
-    out.int(ctx.db().zcount(args.get(1), min, max)? as i64);
+    out.int(ctx.coll().zcount(args.get(1), min, max)? as i64);
     Ok(())
 }
 
 pub fn zlexcount(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let n = match lex_range(args, 2, 3)? {
-        Some((min, max)) => ctx.db().zlexcount(args.get(1), min, max)?,
+        Some((min, max)) => ctx.coll().zlexcount(args.get(1), min, max)?,
         // An empty range ("+" as the low end...): still check the key's type.
-        None => ctx.db().zcard(args.get(1)).map(|_| 0)?,
+        None => ctx.coll().zcard(args.get(1)).map(|_| 0)?,
     };
     out.int(n as i64);
     Ok(())
@@ -177,7 +177,7 @@ fn rank(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, rev: bool) -> CmdResul
         4 => return Err(reply_err(SYNTAX)),
         _ => return Err(reply_err(super::arity_error(&args.lower(0)))),
     };
-    match ctx.db().zrank(args.get(1), args.get(2), rev)? {
+    match ctx.coll().zrank(args.get(1), args.get(2), rev)? {
         Some((r, s)) if with_score => {
             out.array(2);
             out.int(r as i64);
@@ -210,8 +210,8 @@ fn zpop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, max: bool) -> CmdResul
         _ => return Err(reply_err(super::arity_error(&args.lower(0)))),
     };
     let popped = match count {
-        Some(0) => ctx.db().zcard(args.get(1)).map(|_| Vec::new())?,
-        n => ctx.db().zpop(args.get(1), max, n.unwrap_or(1))?,
+        Some(0) => ctx.coll().zcard(args.get(1)).map(|_| Vec::new())?,
+        n => ctx.coll().zpop(args.get(1), max, n.unwrap_or(1))?,
     };
     if count.is_some() {
         scored(out, &popped);
@@ -235,20 +235,20 @@ pub fn zpopmax(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 pub fn zremrangebyrank(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let (start, stop) = (int_at(args, 2)?, int_at(args, 3)?);
-    out.int(ctx.db().zremrange_by_rank(args.get(1), start, stop)? as i64);
+    out.int(ctx.coll().zremrange_by_rank(args.get(1), start, stop)? as i64);
     Ok(())
 }
 
 pub fn zremrangebyscore(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let (min, max) = score_range(args, 2, 3)?;
-    out.int(ctx.db().zremrange_by_score(args.get(1), min, max)? as i64);
+    out.int(ctx.coll().zremrange_by_score(args.get(1), min, max)? as i64);
     Ok(())
 }
 
 pub fn zremrangebylex(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let n = match lex_range(args, 2, 3)? {
-        Some((min, max)) => ctx.db().zremrange_by_lex(args.get(1), min, max)?,
-        None => ctx.db().zcard(args.get(1)).map(|_| 0)?,
+        Some((min, max)) => ctx.coll().zremrange_by_lex(args.get(1), min, max)?,
+        None => ctx.coll().zcard(args.get(1)).map(|_| 0)?,
     };
     out.int(n as i64);
     Ok(())
@@ -258,7 +258,7 @@ pub fn zremrangebylex(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdRe
 pub fn zrandmember(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let key = args.get(1);
     if args.len() == 2 {
-        match ctx.db().zrandmember(key, 1)?.into_iter().next() {
+        match ctx.coll().zrandmember(key, 1)?.into_iter().next() {
             Some((m, _)) => out.bulk(&m),
             None => out.null(),
         }
@@ -270,7 +270,7 @@ pub fn zrandmember(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResul
         _ => return Err(reply_err(SYNTAX)),
     };
     let count = typed::rand_count(ctx, args, with_scores)?;
-    let picked = ctx.db().zrandmember(key, count)?;
+    let picked = ctx.coll().zrandmember(key, count)?;
     if with_scores {
         scored(out, &picked);
     } else {
@@ -288,14 +288,14 @@ pub fn zscan(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let scan = typed::scan_args(ctx, args, false)?;
     let after = match &scan.after {
         Some(None) => {
-            ctx.db().zcard(args.get(1))?;
+            ctx.coll().zcard(args.get(1))?;
             typed::scan_done(out);
             return Ok(());
         }
         Some(Some(last)) => Some(last.as_slice()),
         None => None,
     };
-    let (items, next) = ctx.db().zscan(args.get(1), after, scan.count)?;
+    let (items, next) = ctx.coll().zscan(args.get(1), after, scan.count)?;
     let kept: Vec<&(Vec<u8>, f64)> = items.iter().filter(|(m, _)| scan.keeps(m)).collect();
     typed::scan_reply_head(ctx, out, next, kept.len() * 2);
     for (m, s) in kept {
