@@ -122,3 +122,33 @@ func (db *DB) HIncrBy(key, field string, delta int64) (int64, error) {
 	}
 	return int64(r), nil
 }
+
+// HExists reports whether the hash at key has field; false for an absent key (HEXISTS).
+func (db *DB) HExists(key, field string) (bool, error) {
+	var ok C.bool
+	var cerr *C.scalodb_error
+	st := C.scalodb_hexists(db.c, strPtr(key), csize(len(key)), strPtr(field), csize(len(field)), &ok, &cerr)
+	runtime.KeepAlive(db)
+	if st != C.SCALODB_OK {
+		return false, failure(st, cerr)
+	}
+	return bool(ok), nil
+}
+
+// HKeys returns every field of the hash at key, in byte order (HKEYS).
+func (db *DB) HKeys(key string) ([]string, error) {
+	var l *C.scalodb_list
+	var cerr *C.scalodb_error
+	st := C.scalodb_hkeys(db.c, strPtr(key), csize(len(key)), &l, &cerr)
+	runtime.KeepAlive(db)
+	return takeStrings(st, cerr, l)
+}
+
+// HVals returns every value of the hash at key, in the byte order of their fields (HVALS).
+func (db *DB) HVals(key string) ([][]byte, error) {
+	var l *C.scalodb_list
+	var cerr *C.scalodb_error
+	st := C.scalodb_hvals(db.c, strPtr(key), csize(len(key)), &l, &cerr)
+	runtime.KeepAlive(db)
+	return takeBytes(st, cerr, l)
+}

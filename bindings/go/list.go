@@ -145,3 +145,24 @@ func (db *DB) LRem(key string, count int64, value []byte) (int, error) {
 	}
 	return int(n), nil
 }
+
+// End is an end of a list, for LMove.
+type End int
+
+const (
+	Left  End = iota // the head
+	Right            // the tail
+)
+
+// LMove pops an element from the from end of the list at src, pushes it at the to end of the
+// list at dst, in one atomic step, and returns it (LMOVE; src may be dst, a rotation). An absent
+// src is ErrNotFound.
+func (db *DB) LMove(src, dst string, from, to End) ([]byte, error) {
+	var v *C.uint8_t
+	var n C.size_t
+	var cerr *C.scalodb_error
+	st := C.scalodb_lmove(db.c, strPtr(src), csize(len(src)), strPtr(dst), csize(len(dst)), C.int32_t(from), C.int32_t(to),
+		&v, &n, &cerr)
+	runtime.KeepAlive(db)
+	return takeBuffer(st, cerr, v, n)
+}

@@ -125,3 +125,27 @@ func (db *DB) setAlgebraStore(op C.int32_t, dst string, keys []string) (int, err
 	}
 	return int(n), nil
 }
+
+// SMove moves member from the set at src to the set at dst in one atomic step and reports whether
+// src held it (SMOVE).
+func (db *DB) SMove(src, dst, member string) (bool, error) {
+	var moved C.bool
+	var cerr *C.scalodb_error
+	st := C.scalodb_smove(db.c, strPtr(src), csize(len(src)), strPtr(dst), csize(len(dst)), strPtr(member),
+		csize(len(member)), &moved, &cerr)
+	runtime.KeepAlive(db)
+	if st != C.SCALODB_OK {
+		return false, failure(st, cerr)
+	}
+	return bool(moved), nil
+}
+
+// SRandMember returns random members of the set at key without removing them (SRANDMEMBER): up
+// to count distinct ones if count > 0, exactly -count, possibly repeated, if count < 0.
+func (db *DB) SRandMember(key string, count int) ([]string, error) {
+	var l *C.scalodb_list
+	var cerr *C.scalodb_error
+	st := C.scalodb_srandmember(db.c, strPtr(key), csize(len(key)), C.int64_t(count), &l, &cerr)
+	runtime.KeepAlive(db)
+	return takeStrings(st, cerr, l)
+}

@@ -26,7 +26,39 @@ func TestSetsAgainstAMap(t *testing.T) {
 			model[key] = map[string]bool{}
 		}
 		s := model[key]
-		switch r.IntN(7) {
+		switch r.IntN(9) {
+		case 7:
+			dst, m := keys[r.IntN(len(keys))], word(r)
+			moved, err := db.SMove(key, dst, m)
+			must(t, err)
+			check(t, step, "SMove", moved, s[m])
+			if s[m] {
+				delete(s, m)
+				if model[dst] == nil {
+					model[dst] = map[string]bool{}
+				}
+				model[dst][m] = true
+			}
+		case 8:
+			count := r.IntN(7) - 3
+			got, err := db.SRandMember(key, count)
+			must(t, err)
+			want := min(count, len(s))
+			if count < 0 {
+				want = -count
+				if len(s) == 0 {
+					want = 0
+				}
+			}
+			check(t, step, "SRandMember count", len(got), want)
+			for _, m := range got {
+				if !s[m] {
+					t.Fatalf("step %d: SRandMember gave %q, not a member", step, m)
+				}
+			}
+			if count > 0 && len(slices.Compact(slices.Sorted(slices.Values(got)))) != len(got) {
+				t.Fatalf("step %d: SRandMember %d repeated a member: %q", step, count, got)
+			}
 		case 0, 1:
 			ms := []string{word(r), word(r), word(r)}
 			n, err := db.SAdd(key, ms...)
@@ -166,7 +198,28 @@ func TestSortedSetsAgainstASortedSlice(t *testing.T) {
 		}
 		z := model[key]
 		sorted := z.sorted()
-		switch r.IntN(10) {
+		switch r.IntN(12) {
+		case 10:
+			lo, hi := bound(), bound()
+			n, err := db.ZRemRangeByScore(key, lo, hi)
+			must(t, err)
+			want := 0
+			for m, s := range z {
+				if inBounds(s, lo, hi) {
+					want++
+					delete(z, m)
+				}
+			}
+			check(t, step, "ZRemRangeByScore", n, want)
+		case 11:
+			start, stop := int64(r.IntN(9)-4), int64(r.IntN(9)-4)
+			n, err := db.ZRemRangeByRank(key, start, stop)
+			must(t, err)
+			lo, hi := clamp(len(sorted), start, stop)
+			for _, e := range sorted[lo:hi] {
+				delete(z, e.Member)
+			}
+			check(t, step, "ZRemRangeByRank", n, hi-lo)
 		case 0, 1:
 			var opts scalodb.ZAddOptions
 			switch r.IntN(4) {

@@ -51,7 +51,13 @@ func TestHashesAgainstAMap(t *testing.T) {
 	for step := range 1500 {
 		key := keys[r.IntN(len(keys))]
 		h := model[key]
-		switch r.IntN(6) {
+		switch r.IntN(7) {
+		case 6:
+			f := word(r)
+			ok, err := db.HExists(key, f)
+			must(t, err)
+			_, want := h[f]
+			check(t, step, "HExists", ok, want)
 		case 0, 1:
 			fields := map[string][]byte{}
 			for range 1 + r.IntN(3) {
@@ -125,6 +131,16 @@ func TestHashesAgainstAMap(t *testing.T) {
 		if !maps.EqualFunc(all, h, bytes.Equal) {
 			t.Fatalf("step %d: HGetAll %q = %q, want %q", step, key, all, h)
 		}
+		fields, err := db.HKeys(key)
+		must(t, err)
+		check(t, step, "HKeys", fields, slices.Sorted(maps.Keys(h)))
+		vals, err := db.HVals(key)
+		must(t, err)
+		var wantVals [][]byte
+		for _, f := range slices.Sorted(maps.Keys(h)) {
+			wantVals = append(wantVals, h[f])
+		}
+		check(t, step, "HVals", fmt.Sprintf("%q", vals), fmt.Sprintf("%q", wantVals))
 		typ, err := db.Type(key)
 		must(t, err)
 		check(t, step, "Type", typ, map[bool]string{true: "hash", false: "none"}[len(h) > 0])
@@ -156,7 +172,40 @@ func TestListsAgainstASlice(t *testing.T) {
 	for step := range 2000 {
 		key := keys[r.IntN(len(keys))]
 		l := model[key]
-		switch r.IntN(9) {
+		switch r.IntN(10) {
+		case 9:
+			dst := keys[r.IntN(len(keys))]
+			from, to := scalodb.End(r.IntN(2)), scalodb.End(r.IntN(2))
+			v, err := db.LMove(key, dst, from, to)
+			if len(l) == 0 {
+				if !errors.Is(err, scalodb.ErrNotFound) {
+					t.Fatalf("step %d: LMove from an empty list: %v", step, err)
+				}
+				break
+			}
+			must(t, err)
+			var want []byte
+			if from == scalodb.Left {
+				want, l = l[0], l[1:]
+			} else {
+				want, l = l[len(l)-1], l[:len(l)-1]
+			}
+			check(t, step, "LMove", string(v), string(want))
+			if dst == key {
+				if to == scalodb.Left {
+					l = append([][]byte{want}, l...)
+				} else {
+					l = append(l, want)
+				}
+			} else {
+				d := model[dst]
+				if to == scalodb.Left {
+					d = append([][]byte{want}, d...)
+				} else {
+					d = append(d, want)
+				}
+				model[dst] = d
+			}
 		case 0, 1:
 			var values [][]byte
 			for range r.IntN(4) {
@@ -263,9 +312,11 @@ func TestListsAgainstASlice(t *testing.T) {
 		} else {
 			model[key] = l
 		}
-		all, err := db.LRange(key, 0, -1)
-		must(t, err)
-		check(t, step, "whole list", fmt.Sprintf("%q", all), fmt.Sprintf("%q", l))
+		for _, k := range keys {
+			all, err := db.LRange(k, 0, -1)
+			must(t, err)
+			check(t, step, "whole list "+k, fmt.Sprintf("%q", all), fmt.Sprintf("%q", model[k]))
+		}
 	}
 }
 
@@ -297,6 +348,9 @@ func TestTypesWrongTypeAndType(t *testing.T) {
 		{"hash", func(k string) error { return second(db.HLen(k)) }},
 		{"hash", func(k string) error { return second(db.HGetAll(k)) }},
 		{"hash", func(k string) error { return second(db.HIncrBy(k, "f", 1)) }},
+		{"hash", func(k string) error { return second(db.HExists(k, "f")) }},
+		{"hash", func(k string) error { return second(db.HKeys(k)) }},
+		{"hash", func(k string) error { return second(db.HVals(k)) }},
 		{"list", func(k string) error { return second(db.LPush(k, []byte("v"))) }},
 		{"list", func(k string) error { return second(db.RPush(k, []byte("v"))) }},
 		{"list", func(k string) error { return second(db.LPop(k, 1)) }},
@@ -308,6 +362,8 @@ func TestTypesWrongTypeAndType(t *testing.T) {
 		{"list", func(k string) error { return db.LSet(k, 0, nil) }},
 		{"list", func(k string) error { return db.LTrim(k, 0, 1) }},
 		{"list", func(k string) error { return second(db.LRem(k, 0, nil)) }},
+		{"list", func(k string) error { return second(db.LMove(k, "lx", scalodb.Left, scalodb.Right)) }},
+		{"list", func(k string) error { return second(db.LMove("l", k, scalodb.Left, scalodb.Right)) }},
 		{"set", func(k string) error { return second(db.SAdd(k, "m")) }},
 		{"set", func(k string) error { return second(db.SRem(k, "m")) }},
 		{"set", func(k string) error { return second(db.SIsMember(k, "m")) }},
@@ -320,6 +376,9 @@ func TestTypesWrongTypeAndType(t *testing.T) {
 		{"set", func(k string) error { return second(db.SInterStore("dst", k)) }},
 		{"set", func(k string) error { return second(db.SUnionStore("dst", k)) }},
 		{"set", func(k string) error { return second(db.SDiffStore("dst", "s", k)) }},
+		{"set", func(k string) error { return second(db.SRandMember(k, 1)) }},
+		{"set", func(k string) error { return second(db.SMove(k, "sx", "a")) }},
+		{"set", func(k string) error { return second(db.SMove("s", k, "a")) }},
 		{"zset", func(k string) error { return second(db.ZAdd(k, scalodb.ZMember{Member: "m"})) }},
 		{"zset", func(k string) error { return second(db.ZIncrBy(k, 1, "m")) }},
 		{"zset", func(k string) error { return second(db.ZRem(k, "m")) }},
@@ -336,6 +395,8 @@ func TestTypesWrongTypeAndType(t *testing.T) {
 		{"zset", func(k string) error { return second(db.ZPopMin(k, 1)) }},
 		{"zset", func(k string) error { return second(db.ZPopMax(k, 1)) }},
 		{"zset", func(k string) error { return second(db.ZCount(k, min, max)) }},
+		{"zset", func(k string) error { return second(db.ZRemRangeByScore(k, min, max)) }},
+		{"zset", func(k string) error { return second(db.ZRemRangeByRank(k, 0, -1)) }},
 	}
 	// On a string every typed operation fails; on a collection, those of the other families.
 	for key, family := range map[string]string{"str": "", "h": "hash", "l": "list", "s": "set", "z": "zset"} {
@@ -351,8 +412,10 @@ func TestTypesWrongTypeAndType(t *testing.T) {
 		must(t, err)
 		check(t, 0, "type kept", typ, map[string]string{"": "string"}[family]+family)
 	}
-	if typ, _ := db.Type("dst"); typ != "none" {
-		t.Fatalf("a refused store wrote dst: %s", typ)
+	for _, k := range []string{"dst", "lx", "sx"} {
+		if typ, _ := db.Type(k); typ != "none" {
+			t.Fatalf("a refused operation wrote %s: %s", k, typ)
+		}
 	}
 	v, err := db.Get("str")
 	must(t, err)

@@ -266,3 +266,29 @@ func (db *DB) ZCount(key string, min, max ScoreBound) (int, error) {
 	}
 	return int(n), nil
 }
+
+// ZRemRangeByScore removes the members with a score between min and max and returns how many
+// went (ZREMRANGEBYSCORE).
+func (db *DB) ZRemRangeByScore(key string, min, max ScoreBound) (int, error) {
+	var n C.size_t
+	var cerr *C.scalodb_error
+	st := C.scalodb_zremrangebyscore(db.c, strPtr(key), csize(len(key)), min.c(), max.c(), &n, &cerr)
+	runtime.KeepAlive(db)
+	if st != C.SCALODB_OK {
+		return 0, failure(st, cerr)
+	}
+	return int(n), nil
+}
+
+// ZRemRangeByRank removes the members from rank start to stop, both included (negative ranks
+// count from the end), by ascending score, and returns how many went (ZREMRANGEBYRANK).
+func (db *DB) ZRemRangeByRank(key string, start, stop int64) (int, error) {
+	var n C.size_t
+	var cerr *C.scalodb_error
+	st := C.scalodb_zremrangebyrank(db.c, strPtr(key), csize(len(key)), C.int64_t(start), C.int64_t(stop), &n, &cerr)
+	runtime.KeepAlive(db)
+	if st != C.SCALODB_OK {
+		return 0, failure(st, cerr)
+	}
+	return int(n), nil
+}

@@ -1,5 +1,6 @@
 //! Hashes (Redis's H* commands) in the C ABI: `scalodb_hset`, `scalodb_hget`, `scalodb_hdel`,
-//! `scalodb_hlen`, `scalodb_hgetall` and `scalodb_hincrby`. A key holding another type gives
+//! `scalodb_hlen`, `scalodb_hgetall`, `scalodb_hincrby`, `scalodb_hexists`, `scalodb_hkeys` and
+//! `scalodb_hvals`. A key holding another type gives
 //! SCALODB_WRONG_TYPE and changes nothing.
 
 use std::ffi::c_void;
@@ -171,6 +172,73 @@ pub unsafe extern "C" fn scalodb_hincrby(
             let now = db.hincrby(k, bytes(field, field_len, "field")?, delta)?;
             dest.write(now);
             Ok(SCALODB_OK)
+        })
+    }
+}
+
+/// Sets `*exists` to whether the hash at `key` has `field` (false for an absent key) (HEXISTS).
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `db` or `exists`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+/// Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_hexists(
+    db: *const scalodb_db,
+    key: *const c_void,
+    key_len: usize,
+    field: *const c_void,
+    field_len: usize,
+    exists: *mut bool,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: every pointer per this function's contract.
+    unsafe {
+        with_key(db, key, key_len, err, |db, k| {
+            let dest = out(exists, "exists")?;
+            dest.write(db.hexists(k, bytes(field, field_len, "field")?)?);
+            Ok(SCALODB_OK)
+        })
+    }
+}
+
+/// Every field of the hash at `key`, in order, as a new list; empty for an absent key (HKEYS).
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+/// Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+/// Threads: any thread, concurrently with any other call on `db`.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_hkeys(
+    db: *const scalodb_db,
+    key: *const c_void,
+    key_len: usize,
+    list: *mut *mut scalodb_list,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: every pointer per this function's contract.
+    unsafe {
+        with_key(db, key, key_len, err, |db, k| {
+            let dest = list_out(list)?;
+            give_list(dest, Items::Bytes(db.hkeys(k)?))
+        })
+    }
+}
+
+/// Every value of the hash at `key`, in field order, as a new list; empty for an absent key
+/// (HVALS).
+///
+/// Errors, ownership and threads: as for `scalodb_hkeys`.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_hvals(
+    db: *const scalodb_db,
+    key: *const c_void,
+    key_len: usize,
+    list: *mut *mut scalodb_list,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: every pointer per this function's contract.
+    unsafe {
+        with_key(db, key, key_len, err, |db, k| {
+            let dest = list_out(list)?;
+            give_list(dest, Items::Bytes(db.hvals(k)?))
         })
     }
 }

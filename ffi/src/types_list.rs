@@ -1,6 +1,6 @@
 //! Lists (Redis's L* commands) in the C ABI: `scalodb_push` and `scalodb_pop` at either end
 //! (`scalodb_list_end`), `scalodb_llen`, `scalodb_lrange`, `scalodb_lindex`, `scalodb_lset`,
-//! `scalodb_ltrim` and `scalodb_lrem`. Indexes are Redis's: negative ones count from the end
+//! `scalodb_ltrim`, `scalodb_lrem` and `scalodb_lmove`. Indexes are Redis's: negative ones count from the end
 //! (-1 is the last element). A key holding another type gives SCALODB_WRONG_TYPE.
 
 use std::ffi::c_void;
@@ -237,6 +237,39 @@ pub unsafe extern "C" fn scalodb_lrem(
         with_key(db, key, key_len, err, |db, k| {
             write_opt(removed, db.lrem(k, count, bytes(value, value_len, "value")?)?);
             Ok(SCALODB_OK)
+        })
+    }
+}
+
+/// Pops an element from `from` (a `scalodb_list_end`) of the list at `src` and pushes it at `to`
+/// of the list at `dst`, in one atomic step (LMOVE; `src` may be `dst`, a rotation). On
+/// SCALODB_OK `*value` is a copy of the element moved, as `scalodb_get` gives it; on
+/// SCALODB_NOT_FOUND (`src` is absent) `*value` is NULL, `*value_len` 0, and nothing changes.
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `db`, `value` or `value_len`, an end that is not a
+/// scalodb_list_end), SCALODB_WRONG_TYPE (either key holds another type), SCALODB_KEY_TOO_LARGE,
+/// SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+/// Ownership: the caller owns `*value` and frees it with `scalodb_free`.
+/// Threads: any thread; concurrent moves never move one element twice.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_lmove(
+    db: *const scalodb_db,
+    src: *const c_void,
+    src_len: usize,
+    dst: *const c_void,
+    dst_len: usize,
+    from: i32,
+    to: i32,
+    value: *mut *mut u8,
+    value_len: *mut usize,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: every pointer per this function's contract (`src` is the key `with_key` checks).
+    unsafe {
+        with_key(db, src, src_len, err, |db, s| {
+            let (value, value_len) = (out(value, "value")?, out(value_len, "value_len")?);
+            let (from, to, d) = (end_of(from)?, end_of(to)?, bytes(dst, dst_len, "dst")?);
+            give_copy(db.lmove(s, d, from, to)?, value, value_len)
         })
     }
 }

@@ -1,5 +1,5 @@
 //! Sets (Redis's S* commands) in the C ABI: `scalodb_sadd`, `scalodb_srem`, `scalodb_sismember`,
-//! `scalodb_scard`, `scalodb_smembers`, `scalodb_spop`, and the algebra over several keys
+//! `scalodb_scard`, `scalodb_smembers`, `scalodb_spop`, `scalodb_smove`, `scalodb_srandmember`, and the algebra over several keys
 //! (`scalodb_set_algebra` and `scalodb_set_algebra_store`, for SINTER, SUNION, SDIFF and their
 //! STORE forms). A key holding another type gives SCALODB_WRONG_TYPE.
 
@@ -241,4 +241,57 @@ pub unsafe extern "C" fn scalodb_set_algebra_store(
         unsafe { write_opt(len, size) };
         Ok(SCALODB_OK)
     })
+}
+
+/// Moves `member` from the set at `src` to the set at `dst` in one atomic step (SMOVE). `moved`
+/// may be NULL; otherwise it is set to whether `src` held the member (false: nothing changed).
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_WRONG_TYPE (either key holds another
+/// type), SCALODB_KEY_TOO_LARGE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+/// Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_smove(
+    db: *const scalodb_db,
+    src: *const c_void,
+    src_len: usize,
+    dst: *const c_void,
+    dst_len: usize,
+    member: *const c_void,
+    member_len: usize,
+    moved: *mut bool,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: every pointer per this function's contract (`src` is the key `with_key` checks).
+    unsafe {
+        with_key(db, src, src_len, err, |db, s| {
+            let (d, m) = (bytes(dst, dst_len, "dst")?, bytes(member, member_len, "member")?);
+            write_opt(moved, db.smove(s, d, m)?);
+            Ok(SCALODB_OK)
+        })
+    }
+}
+
+/// Random members of the set at `key`, without removing them, as a new list (SRANDMEMBER): up to
+/// `count` distinct ones if `count` is positive, exactly `-count` (possibly repeated) if it is
+/// negative; empty for an absent key or a `count` of 0.
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+/// Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+/// Threads: any thread, concurrently with any other call on `db`.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_srandmember(
+    db: *const scalodb_db,
+    key: *const c_void,
+    key_len: usize,
+    count: i64,
+    list: *mut *mut scalodb_list,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: every pointer per this function's contract.
+    unsafe {
+        with_key(db, key, key_len, err, |db, k| {
+            let dest = list_out(list)?;
+            give_list(dest, Items::Bytes(db.srandmember(k, count)?))
+        })
+    }
 }

@@ -1,9 +1,9 @@
 //! Sorted sets (Redis's Z* commands) in the C ABI: `scalodb_zadd` (with the SCALODB_ZADD_* flags),
 //! `scalodb_zincrby`, `scalodb_zrem`, `scalodb_zscore`, `scalodb_zcard`, `scalodb_zrank`,
 //! `scalodb_zrange`, `scalodb_zrangebyscore` and `scalodb_zcount` (score ranges given as
-//! `scalodb_score_bound`s), and `scalodb_zpop` (ZPOPMIN / ZPOPMAX). Results with scores are
-//! lists of scored members (`scalodb_list_get` gives the score). A key holding another type gives
-//! SCALODB_WRONG_TYPE.
+//! `scalodb_score_bound`s), `scalodb_zpop` (ZPOPMIN / ZPOPMAX), `scalodb_zremrangebyscore` and
+//! `scalodb_zremrangebyrank`. Results with scores are lists of scored members (`scalodb_list_get`
+//! gives the score). A key holding another type gives SCALODB_WRONG_TYPE.
 
 use std::ffi::c_void;
 use std::ops::Bound;
@@ -339,6 +339,58 @@ pub unsafe extern "C" fn scalodb_zcount(
             let dest = out(len, "len")?;
             let (lo, hi) = (bound_of(min, "min")?, bound_of(max, "max")?);
             dest.write(db.zcount(k, lo, hi)?);
+            Ok(SCALODB_OK)
+        })
+    }
+}
+
+/// Removes the members of the sorted set at `key` with a score between `min` and `max`
+/// (ZREMRANGEBYSCORE). `removed` may be NULL; otherwise it is set to how many went.
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `db`, a NaN bound), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+/// SCALODB_READ_ONLY, SCALODB_IO.
+/// Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_zremrangebyscore(
+    db: *const scalodb_db,
+    key: *const c_void,
+    key_len: usize,
+    min: scalodb_score_bound,
+    max: scalodb_score_bound,
+    removed: *mut usize,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: every pointer per this function's contract.
+    unsafe {
+        with_key(db, key, key_len, err, |db, k| {
+            let (lo, hi) = (bound_of(min, "min")?, bound_of(max, "max")?);
+            write_opt(removed, db.zremrange_by_score(k, lo, hi)?);
+            Ok(SCALODB_OK)
+        })
+    }
+}
+
+/// Removes the members of the sorted set at `key` from rank `start` to `stop`, both included
+/// (negative ranks count from the end), by ascending score (ZREMRANGEBYRANK). `removed` may be
+/// NULL; otherwise it is set to how many went.
+///
+/// Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+/// SCALODB_READ_ONLY, SCALODB_IO.
+/// Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+#[no_mangle]
+pub unsafe extern "C" fn scalodb_zremrangebyrank(
+    db: *const scalodb_db,
+    key: *const c_void,
+    key_len: usize,
+    start: i64,
+    stop: i64,
+    removed: *mut usize,
+    err: *mut *mut scalodb_error,
+) -> scalodb_status {
+    // SAFETY: every pointer per this function's contract.
+    unsafe {
+        with_key(db, key, key_len, err, |db, k| {
+            write_opt(removed, db.zremrange_by_rank(k, start, stop)?);
             Ok(SCALODB_OK)
         })
     }

@@ -92,6 +92,22 @@ static void test_hashes(void) {
     CHECK(scalodb_list_len(l) == 0);
     scalodb_list_free(l);
 
+    bool exists = false;
+    CHECK_STATUS(SCALODB_OK, scalodb_hexists(db, K("u"), K("age"), &exists, ERR));
+    CHECK(exists);
+    CHECK_STATUS(SCALODB_OK, scalodb_hexists(db, K("u"), K("nope"), &exists, ERR));
+    CHECK(!exists);
+    CHECK_STATUS(SCALODB_OK, scalodb_hexists(db, K("absent"), K("age"), &exists, ERR));
+    CHECK(!exists);
+    CHECK_STATUS(SCALODB_OK, scalodb_hkeys(db, K("u"), &l, ERR));
+    expect_items(l, (const char *[]){"age", "name", NULL});
+    CHECK_STATUS(SCALODB_OK, scalodb_hvals(db, K("u"), &l, ERR));
+    expect_items(l, (const char *[]){"41", "ann", NULL});
+    CHECK_STATUS(SCALODB_OK, scalodb_hkeys(db, K("absent"), &l, ERR));
+    expect_items(l, (const char *[]){NULL});
+    CHECK_STATUS(SCALODB_OK, scalodb_hvals(db, K("absent"), &l, ERR));
+    expect_items(l, (const char *[]){NULL});
+
     int64_t r = 0;
     CHECK_STATUS(SCALODB_OK, scalodb_hincrby(db, K("u"), K("age"), 1, &r, ERR));
     CHECK(r == 42);
@@ -120,6 +136,9 @@ static void test_hashes(void) {
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_hlen(db, K("str"), &n, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_hgetall(db, K("str"), &l, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_hincrby(db, K("str"), K("n"), 1, &r, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_hexists(db, K("str"), K("n"), &exists, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_hkeys(db, K("str"), &l, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_hvals(db, K("str"), &l, ERR));
     expect_value(db, "str", "x");
     CHECK_STATUS(SCALODB_OK, scalodb_push(db, K("list"), SCALODB_LEFT, values, 1, NULL, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_hset(db, K("list"), fields, values, 1, NULL, ERR));
@@ -143,6 +162,13 @@ static void test_hashes(void) {
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hgetall(db, K("u"), NULL, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hincrby(NULL, K("u"), K("a"), 1, &r, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hincrby(db, K("u"), K("a"), 1, NULL, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hexists(NULL, K("u"), K("a"), &exists, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hexists(db, K("u"), K("a"), NULL, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hexists(db, K("u"), NULL, 1, &exists, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hkeys(NULL, K("u"), &l, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hkeys(db, K("u"), NULL, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hvals(NULL, K("u"), &l, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_hvals(db, K("u"), NULL, ERR));
     expect_kind(db, "u", SCALODB_KIND_NONE); /* none of the refused calls created it */
     /* Sizes: a key over max_key_size, a value over max_value_size. */
     static char huge[70 * 1024];
@@ -202,6 +228,26 @@ static void test_lists(void) {
     expect_kind(db, "l", SCALODB_KIND_NONE); /* an emptied list is deleted */
     CHECK_STATUS(SCALODB_OK, scalodb_pop(db, K("l"), SCALODB_LEFT, 1, &l, ERR));
     expect_items(l, (const char *[]){NULL});
+    /* LMOVE: between two lists, then a rotation of one; an empty source moves nothing. */
+    CHECK_STATUS(SCALODB_OK, scalodb_push(db, K("m1"), SCALODB_RIGHT, abc, 3, NULL, ERR)); /* a b c */
+    CHECK_STATUS(SCALODB_OK, scalodb_lmove(db, K("m1"), K("m2"), SCALODB_LEFT, SCALODB_RIGHT, &v, &vlen, ERR));
+    CHECK(vlen == 1 && v[0] == 'a');
+    scalodb_free(v);
+    CHECK_STATUS(SCALODB_OK, scalodb_lmove(db, K("m1"), K("m2"), SCALODB_RIGHT, SCALODB_LEFT, &v, &vlen, ERR));
+    CHECK(vlen == 1 && v[0] == 'c');
+    scalodb_free(v);
+    CHECK_STATUS(SCALODB_OK, scalodb_lrange(db, K("m2"), 0, -1, &l, ERR));
+    expect_items(l, (const char *[]){"c", "a", NULL});
+    CHECK_STATUS(SCALODB_OK, scalodb_lmove(db, K("m2"), K("m2"), SCALODB_LEFT, SCALODB_RIGHT, &v, &vlen, ERR));
+    scalodb_free(v);
+    CHECK_STATUS(SCALODB_OK, scalodb_lrange(db, K("m2"), 0, -1, &l, ERR));
+    expect_items(l, (const char *[]){"a", "c", NULL});
+    CHECK_STATUS(SCALODB_OK, scalodb_lmove(db, K("m1"), K("m3"), SCALODB_LEFT, SCALODB_LEFT, &v, &vlen, ERR));
+    scalodb_free(v); /* b: m1 is now empty, so deleted */
+    expect_kind(db, "m1", SCALODB_KIND_NONE);
+    CHECK_STATUS(SCALODB_NOT_FOUND, scalodb_lmove(db, K("m1"), K("m3"), SCALODB_LEFT, SCALODB_LEFT, &v, &vlen, ERR));
+    CHECK(v == NULL && vlen == 0);
+
     CHECK_STATUS(SCALODB_OK, scalodb_push(db, K("t"), SCALODB_RIGHT, abc, 3, NULL, ERR));
     CHECK_STATUS(SCALODB_OK, scalodb_ltrim(db, K("t"), 5, 10, ERR)); /* empty range: deleted */
     expect_kind(db, "t", SCALODB_KIND_NONE);
@@ -218,6 +264,10 @@ static void test_lists(void) {
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_lset(db, K("str"), 0, K("y"), ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_ltrim(db, K("str"), 0, 1, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_lrem(db, K("str"), 0, K("x"), NULL, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_lmove(db, K("str"), K("m2"), SCALODB_LEFT, SCALODB_LEFT, &v, &vlen, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_lmove(db, K("m2"), K("str"), SCALODB_LEFT, SCALODB_LEFT, &v, &vlen, ERR));
+    CHECK_STATUS(SCALODB_OK, scalodb_llen(db, K("m2"), &len, ERR));
+    CHECK(len == 2); /* the refused move took nothing */
     expect_value(db, "str", "x");
 
     /* NULL and invalid arguments. */
@@ -241,6 +291,13 @@ static void test_lists(void) {
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_ltrim(NULL, K("l"), 0, 1, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_lrem(NULL, K("l"), 0, K("x"), NULL, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_lrem(db, K("l"), 0, NULL, 1, NULL, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_lmove(NULL, K("m2"), K("x"), SCALODB_LEFT, SCALODB_LEFT, &v, &vlen, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_lmove(db, K("m2"), K("x"), 2, SCALODB_LEFT, &v, &vlen, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_lmove(db, K("m2"), K("x"), SCALODB_LEFT, -1, &v, &vlen, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_lmove(db, K("m2"), NULL, 1, SCALODB_LEFT, SCALODB_LEFT, &v, &vlen, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_lmove(db, K("m2"), K("x"), SCALODB_LEFT, SCALODB_LEFT, NULL, &vlen, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_lmove(db, K("m2"), K("x"), SCALODB_LEFT, SCALODB_LEFT, &v, NULL, ERR));
+    expect_kind(db, "x", SCALODB_KIND_NONE);
     expect_kind(db, "l", SCALODB_KIND_NONE);
     scalodb_db_free(db);
 }
@@ -299,6 +356,14 @@ static void test_closed(void) {
     CHECK_STATUS(SCALODB_CLOSED, scalodb_hlen(db, K("k"), &n, ERR));
     CHECK_STATUS(SCALODB_CLOSED, scalodb_hgetall(db, K("k"), &l, ERR));
     CHECK_STATUS(SCALODB_CLOSED, scalodb_hincrby(db, K("k"), K("a"), 1, &r, ERR));
+    CHECK_STATUS(SCALODB_CLOSED, scalodb_hexists(db, K("k"), K("a"), &b, ERR));
+    CHECK_STATUS(SCALODB_CLOSED, scalodb_hkeys(db, K("k"), &l, ERR));
+    CHECK_STATUS(SCALODB_CLOSED, scalodb_hvals(db, K("k"), &l, ERR));
+    CHECK_STATUS(SCALODB_CLOSED, scalodb_lmove(db, K("k"), K("d"), SCALODB_LEFT, SCALODB_LEFT, &v, &n, ERR));
+    CHECK_STATUS(SCALODB_CLOSED, scalodb_smove(db, K("k"), K("d"), K("a"), &b, ERR));
+    CHECK_STATUS(SCALODB_CLOSED, scalodb_srandmember(db, K("k"), 1, &l, ERR));
+    CHECK_STATUS(SCALODB_CLOSED, scalodb_zremrangebyscore(db, K("k"), lo, hi, &n, ERR));
+    CHECK_STATUS(SCALODB_CLOSED, scalodb_zremrangebyrank(db, K("k"), 0, -1, &n, ERR));
     CHECK_STATUS(SCALODB_CLOSED, scalodb_push(db, K("k"), SCALODB_LEFT, a, 1, &n, ERR));
     CHECK_STATUS(SCALODB_CLOSED, scalodb_pop(db, K("k"), SCALODB_LEFT, 1, &l, ERR));
     CHECK_STATUS(SCALODB_CLOSED, scalodb_llen(db, K("k"), &n, ERR));

@@ -51,6 +51,44 @@ static void test_sets(void) {
     CHECK_STATUS(SCALODB_OK, scalodb_set_algebra_store(db, SCALODB_SET_INTER, K("s1"), self, 2, &n, ERR));
     CHECK(n == 2);
 
+    /* SRANDMEMBER: distinct members for a positive count, -count with repeats for a negative one. */
+    for (int round = 0; round < 2; round++) {
+        int64_t count = round == 0 ? 10 : -7;
+        CHECK_STATUS(SCALODB_OK, scalodb_srandmember(db, K("s2"), count, &l, ERR));
+        CHECK(scalodb_list_len(l) == (round == 0 ? 3 : 7)); /* at most all of them; or -count */
+        int seen[3] = {0, 0, 0};
+        for (size_t i = 0; i < scalodb_list_len(l); i++) {
+            const uint8_t *p;
+            size_t len;
+            CHECK_STATUS(SCALODB_OK, scalodb_list_get(l, i, &p, &len, NULL, NULL, NULL, ERR));
+            CHECK(len == 1 && p[0] >= 'b' && p[0] <= 'd');
+            seen[p[0] - 'b']++;
+        }
+        if (round == 0) CHECK(seen[0] == 1 && seen[1] == 1 && seen[2] == 1); /* distinct */
+        scalodb_list_free(l);
+    }
+    CHECK_STATUS(SCALODB_OK, scalodb_srandmember(db, K("s2"), 0, &l, ERR));
+    expect_items(l, (const char *[]){NULL});
+    CHECK_STATUS(SCALODB_OK, scalodb_srandmember(db, K("absent"), 3, &l, ERR));
+    expect_items(l, (const char *[]){NULL});
+    CHECK_STATUS(SCALODB_OK, scalodb_scard(db, K("s2"), &n, ERR));
+    CHECK(n == 3); /* nothing was removed */
+
+    /* SMOVE. */
+    bool moved = false;
+    CHECK_STATUS(SCALODB_OK, scalodb_smove(db, K("s2"), K("mv"), K("d"), &moved, ERR));
+    CHECK(moved);
+    CHECK_STATUS(SCALODB_OK, scalodb_smove(db, K("s2"), K("mv"), K("d"), &moved, ERR));
+    CHECK(!moved);
+    CHECK_STATUS(SCALODB_OK, scalodb_sismember(db, K("mv"), K("d"), &is, ERR));
+    CHECK(is);
+    CHECK_STATUS(SCALODB_OK, scalodb_smove(db, K("mv"), K("s2"), K("d"), NULL, ERR));
+    expect_kind(db, "mv", SCALODB_KIND_NONE); /* emptied */
+    CHECK_STATUS(SCALODB_OK, scalodb_smove(db, K("s2"), K("s2"), K("d"), &moved, ERR));
+    CHECK(moved); /* the same key: a member stays where it is */
+    CHECK_STATUS(SCALODB_OK, scalodb_scard(db, K("s2"), &n, ERR));
+    CHECK(n == 3);
+
     scalodb_slice rm[] = {S("b"), S("zz")};
     CHECK_STATUS(SCALODB_OK, scalodb_srem(db, K("s1"), rm, 2, &n, ERR));
     CHECK(n == 1);
@@ -82,6 +120,11 @@ static void test_sets(void) {
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_scard(db, K("str"), &n, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_smembers(db, K("str"), &l, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_spop(db, K("str"), 1, &l, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_srandmember(db, K("str"), 1, &l, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_smove(db, K("str"), K("s1"), K("x"), &is, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_smove(db, K("s1"), K("str"), K("c"), &is, ERR));
+    CHECK_STATUS(SCALODB_OK, scalodb_sismember(db, K("s1"), K("c"), &is, ERR));
+    CHECK(is); /* the refused move took nothing */
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_set_algebra(db, SCALODB_SET_UNION, with_str, 2, &l, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_set_algebra_store(db, SCALODB_SET_UNION, K("d2"), with_str, 2, &n, ERR));
     CHECK_STATUS(SCALODB_OK, scalodb_push(db, K("list"), SCALODB_LEFT, m, 1, NULL, ERR));
@@ -103,6 +146,12 @@ static void test_sets(void) {
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_smembers(db, K("s"), NULL, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_spop(NULL, K("s"), 1, &l, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_spop(db, K("s"), 1, NULL, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_srandmember(NULL, K("s"), 1, &l, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_srandmember(db, K("s"), 1, NULL, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_smove(NULL, K("s1"), K("s"), K("a"), &is, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_smove(db, NULL, 1, K("s"), K("a"), &is, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_smove(db, K("s1"), NULL, 1, K("a"), &is, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_smove(db, K("s1"), K("s"), NULL, 1, &is, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_set_algebra(NULL, SCALODB_SET_UNION, keys, 2, &l, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_set_algebra(db, 3, keys, 2, &l, ERR)); /* not an op */
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_set_algebra(db, SCALODB_SET_UNION, keys, 0, &l, ERR));
@@ -199,6 +248,24 @@ static void test_sorted_sets(void) {
     CHECK(n == 0);
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zcount(db, K("z"), incl(0), incl(NAN), &n, ERR));
 
+    /* ZREMRANGEBYSCORE / ZREMRANGEBYRANK on a copy: r holds 1..6. */
+    scalodb_slice six[] = {S("1"), S("2"), S("3"), S("4"), S("5"), S("6")};
+    double sixs[] = {1, 2, 3, 4, 5, 6};
+    CHECK_STATUS(SCALODB_OK, scalodb_zadd(db, K("r"), sixs, six, 6, 0, NULL, ERR));
+    CHECK_STATUS(SCALODB_OK, scalodb_zremrangebyscore(db, K("r"), excl(1), incl(3), &n, ERR));
+    CHECK(n == 2);
+    CHECK_STATUS(SCALODB_OK, scalodb_zremrangebyrank(db, K("r"), -2, -1, &n, ERR));
+    CHECK(n == 2);
+    CHECK_STATUS(SCALODB_OK, scalodb_zrange(db, K("r"), 0, -1, false, &l, ERR));
+    expect_scored(l, (const char *[]){"1", "4"}, (double[]){1, 4}, 2);
+    CHECK_STATUS(SCALODB_OK, scalodb_zremrangebyrank(db, K("r"), 5, 9, &n, ERR));
+    CHECK(n == 0);
+    CHECK_STATUS(SCALODB_OK, scalodb_zremrangebyscore(db, K("r"), incl(-INFINITY), incl(INFINITY), NULL, ERR));
+    expect_kind(db, "r", SCALODB_KIND_NONE);
+    CHECK_STATUS(SCALODB_OK, scalodb_zremrangebyrank(db, K("r"), 0, -1, &n, ERR));
+    CHECK(n == 0);
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zremrangebyscore(db, K("r"), incl(NAN), incl(1), &n, ERR));
+
     scalodb_slice rm[] = {S("c"), S("zz")};
     CHECK_STATUS(SCALODB_OK, scalodb_zrem(db, K("z"), rm, 2, &n, ERR));
     CHECK(n == 1);
@@ -225,6 +292,8 @@ static void test_sorted_sets(void) {
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_zrangebyscore(db, K("str"), incl(0), incl(1), false, 0, -1, &l, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_zpop(db, K("str"), false, 1, &l, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_zcount(db, K("str"), incl(0), incl(1), &n, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_zremrangebyscore(db, K("str"), incl(0), incl(1), &n, ERR));
+    CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_zremrangebyrank(db, K("str"), 0, -1, &n, ERR));
     CHECK_STATUS(SCALODB_OK, scalodb_sadd(db, K("set"), m, 1, NULL, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_zadd(db, K("set"), s, m, 1, 0, &n, ERR));
     CHECK_STATUS(SCALODB_WRONG_TYPE, scalodb_sadd(db, K("z2"), m, 1, &n, ERR)); /* and the other way */
@@ -256,6 +325,10 @@ static void test_sorted_sets(void) {
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zpop(db, K("z"), false, 1, NULL, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zcount(NULL, K("z"), lo, hi, &n, ERR));
     CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zcount(db, K("z"), lo, hi, NULL, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zremrangebyscore(NULL, K("z"), lo, hi, &n, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zremrangebyscore(db, NULL, 1, lo, hi, &n, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zremrangebyrank(NULL, K("z"), 0, 1, &n, ERR));
+    CHECK_STATUS(SCALODB_INVALID_ARGUMENT, scalodb_zremrangebyrank(db, NULL, 1, 0, 1, &n, ERR));
     expect_kind(db, "z", SCALODB_KIND_NONE);
     scalodb_db_free(db);
 }

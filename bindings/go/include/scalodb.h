@@ -1618,6 +1618,45 @@ scalodb_status scalodb_hincrby(const scalodb_db *db,
                                scalodb_error **err);
 
 /**
+ * Sets `*exists` to whether the hash at `key` has `field` (false for an absent key) (HEXISTS).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `exists`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_hexists(const scalodb_db *db,
+                               const void *key,
+                               size_t key_len,
+                               const void *field,
+                               size_t field_len,
+                               bool *exists,
+                               scalodb_error **err);
+
+/**
+ * Every field of the hash at `key`, in order, as a new list; empty for an absent key (HKEYS).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_hkeys(const scalodb_db *db,
+                             const void *key,
+                             size_t key_len,
+                             scalodb_list **list,
+                             scalodb_error **err);
+
+/**
+ * Every value of the hash at `key`, in field order, as a new list; empty for an absent key
+ * (HVALS).
+ *
+ * Errors, ownership and threads: as for `scalodb_hkeys`.
+ */
+scalodb_status scalodb_hvals(const scalodb_db *db,
+                             const void *key,
+                             size_t key_len,
+                             scalodb_list **list,
+                             scalodb_error **err);
+
+/**
  * Pushes `count` values one by one at `end` (a `scalodb_list_end`) of the list at `key`, which
  * is created if absent: LPUSH with SCALODB_LEFT (pushing a, b, c leaves c first), RPUSH with
  * SCALODB_RIGHT. `len` may be NULL; otherwise it is set to the new length.
@@ -1753,6 +1792,29 @@ scalodb_status scalodb_lrem(const scalodb_db *db,
                             scalodb_error **err);
 
 /**
+ * Pops an element from `from` (a `scalodb_list_end`) of the list at `src` and pushes it at `to`
+ * of the list at `dst`, in one atomic step (LMOVE; `src` may be `dst`, a rotation). On
+ * SCALODB_OK `*value` is a copy of the element moved, as `scalodb_get` gives it; on
+ * SCALODB_NOT_FOUND (`src` is absent) `*value` is NULL, `*value_len` 0, and nothing changes.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, `value` or `value_len`, an end that is not a
+ * scalodb_list_end), SCALODB_WRONG_TYPE (either key holds another type), SCALODB_KEY_TOO_LARGE,
+ * SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the caller owns `*value` and frees it with `scalodb_free`.
+ * Threads: any thread; concurrent moves never move one element twice.
+ */
+scalodb_status scalodb_lmove(const scalodb_db *db,
+                             const void *src,
+                             size_t src_len,
+                             const void *dst,
+                             size_t dst_len,
+                             int32_t from,
+                             int32_t to,
+                             uint8_t **value,
+                             size_t *value_len,
+                             scalodb_error **err);
+
+/**
  * Adds `count` members to the set at `key` (created if absent). `added` may be NULL; otherwise
  * it is set to how many were new (SADD).
  *
@@ -1879,6 +1941,40 @@ scalodb_status scalodb_set_algebra_store(const scalodb_db *db,
                                          size_t count,
                                          size_t *len,
                                          scalodb_error **err);
+
+/**
+ * Moves `member` from the set at `src` to the set at `dst` in one atomic step (SMOVE). `moved`
+ * may be NULL; otherwise it is set to whether `src` held the member (false: nothing changed).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_WRONG_TYPE (either key holds another
+ * type), SCALODB_KEY_TOO_LARGE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_smove(const scalodb_db *db,
+                             const void *src,
+                             size_t src_len,
+                             const void *dst,
+                             size_t dst_len,
+                             const void *member,
+                             size_t member_len,
+                             bool *moved,
+                             scalodb_error **err);
+
+/**
+ * Random members of the set at `key`, without removing them, as a new list (SRANDMEMBER): up to
+ * `count` distinct ones if `count` is positive, exactly `-count` (possibly repeated) if it is
+ * negative; empty for an absent key or a `count` of 0.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_srandmember(const scalodb_db *db,
+                                   const void *key,
+                                   size_t key_len,
+                                   int64_t count,
+                                   scalodb_list **list,
+                                   scalodb_error **err);
 
 /**
  * Adds `count` members to the sorted set at `key` (created if absent), `members[i]` with score
@@ -2056,6 +2152,39 @@ scalodb_status scalodb_zcount(const scalodb_db *db,
                               scalodb_score_bound max,
                               size_t *len,
                               scalodb_error **err);
+
+/**
+ * Removes the members of the sorted set at `key` with a score between `min` and `max`
+ * (ZREMRANGEBYSCORE). `removed` may be NULL; otherwise it is set to how many went.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, a NaN bound), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zremrangebyscore(const scalodb_db *db,
+                                        const void *key,
+                                        size_t key_len,
+                                        scalodb_score_bound min,
+                                        scalodb_score_bound max,
+                                        size_t *removed,
+                                        scalodb_error **err);
+
+/**
+ * Removes the members of the sorted set at `key` from rank `start` to `stop`, both included
+ * (negative ranks count from the end), by ascending score (ZREMRANGEBYRANK). `removed` may be
+ * NULL; otherwise it is set to how many went.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zremrangebyrank(const scalodb_db *db,
+                                       const void *key,
+                                       size_t key_len,
+                                       int64_t start,
+                                       int64_t stop,
+                                       size_t *removed,
+                                       scalodb_error **err);
 
 /**
  * Fills `*stats` with the current counts and sizes. `stats->struct_size` must be set by the
