@@ -76,7 +76,7 @@ install-ffi: ffi-lib
 ffi-c-tests: ffi-tools ffi-lib
 	@mkdir -p $(FFI_BIN)
 	@# One shared and one static build of each single-threaded test.
-	for t in store conditional_writes transactions_and_limits; do \
+	for t in store conditional_writes transactions_and_limits types types_sets; do \
 	  gcc $(FFI_CFLAGS) -o $(FFI_BIN)/$$t-shared tests/c/test_$$t.c -L$(FFI_LIB) -lscalodb -Wl,-rpath,'$$ORIGIN/../lib' && \
 	  gcc $(FFI_CFLAGS) -o $(FFI_BIN)/$$t-static tests/c/test_$$t.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS) && \
 	  gcc $(FFI_CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
@@ -90,7 +90,7 @@ ffi-c-tests: ffi-tools ffi-lib
 		-o $(FFI_BIN)/threads-asan tests/c/test_threads.c $(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS)
 	g++ -std=c++17 -Wall -Wextra -Werror -g -Iinclude -o $(FFI_BIN)/cpp tests/c/test_cpp.cpp \
 		$(FFI_LIB)/libscalodb.a $(FFI_STATIC_LIBS) -pthread
-	@for t in store conditional_writes transactions_and_limits; do \
+	@for t in store conditional_writes transactions_and_limits types types_sets; do \
 	  echo "== $$t, shared library" && $(FFI_BIN)/$$t-shared && \
 	  echo "== $$t, static library" && $(FFI_BIN)/$$t-static && \
 	  echo "== $$t, ASan+UBSan" && ASAN_OPTIONS=detect_leaks=1 $(FFI_BIN)/$$t-asan && \

@@ -15,8 +15,8 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 // The modules are declared in the order their items appear in the header: version and status
-// first, then errors and buffers, then the handles from options to stats. (Blank lines keep
-// rustfmt from sorting them.)
+// first, then errors and buffers, then the handles from options to transactions, the typed
+// operations (collections), and stats. (Blank lines keep rustfmt from sorting them.)
 mod version;
 
 mod status;
@@ -43,6 +43,16 @@ mod snapshot;
 
 mod txn;
 
+mod collection;
+
+mod types_hash;
+
+mod types_list;
+
+mod types_set;
+
+mod types_zset;
+
 mod stats;
 
 mod maintenance;
@@ -55,6 +65,7 @@ mod args;
 
 pub use batch::*;
 pub use buffer::*;
+pub use collection::*;
 pub use db::*;
 pub use error::*;
 pub use expiry::*;
@@ -67,5 +78,9 @@ pub use snapshot::*;
 pub use stats::*;
 pub use status::*;
 pub use txn::*;
+pub use types_hash::*;
+pub use types_list::*;
+pub use types_set::*;
+pub use types_zset::*;
 pub use value::*;
 pub use version::*;

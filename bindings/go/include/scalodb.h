@@ -33,13 +33,16 @@
  * returns, so they stay yours.
  *
  * Buffers the library returns (scalodb_get, scalodb_snapshot_get, scalodb_txn_get, scalodb_path,
- * the current value from scalodb_compare_and_swap) are yours and are freed with scalodb_free,
- * never free(). Handles are freed with their own _free function. Pointers into a handle (an iterator's current entry, a scalodb_value's data, an error message) stay valid
+ * the current value from scalodb_compare_and_swap, scalodb_hget, scalodb_lindex) are yours and
+ * are freed with scalodb_free, never free(). Typed operations that return several elements give a
+ * scalodb_list, read with scalodb_list_len / scalodb_list_get and freed with scalodb_list_free; they
+ * take arrays of byte strings as scalodb_slice arrays with a count. Handles are freed with their own _free function. Pointers into a handle (an iterator's current entry, a scalodb_value's data, an error message) stay valid
  * until the comment says, and are never freed on their own. Every _free function accepts NULL.
  *
  * Threads. scalodb_db, scalodb_snapshot and scalodb_server may be used by any number of threads
  * at once; scalodb_iterator, scalodb_batch, scalodb_txn and the options objects by one thread at a
- * time (they may move between threads); scalodb_error and scalodb_value are immutable. A handle may
+ * time (they may move between threads); scalodb_error, scalodb_value and
+ * scalodb_list are immutable. A handle may
  * not be freed while another thread uses it.
  *
  * Robustness. A NULL handle or output pointer, a NULL pointer with a length above 0, an unknown
@@ -70,6 +73,32 @@
 #define SCALODB_ABI_VERSION 0
 
 /**
+ * `scalodb_zadd` flag: only add new members, never update (NX).
+ */
+#define SCALODB_ZADD_NX 1
+
+/**
+ * `scalodb_zadd` flag: only update existing members, never add (XX).
+ */
+#define SCALODB_ZADD_XX 2
+
+/**
+ * `scalodb_zadd` flag: only update a member when the new score is greater (GT).
+ */
+#define SCALODB_ZADD_GT 4
+
+/**
+ * `scalodb_zadd` flag: only update a member when the new score is less (LT).
+ */
+#define SCALODB_ZADD_LT 8
+
+/**
+ * `scalodb_zadd` flag: count the members changed (added or given a new score), not only the
+ * added ones (CH).
+ */
+#define SCALODB_ZADD_CH 16
+
+/**
  * What happens when a write would take memory past the limit set with
  * `scalodb_options_set_max_memory`; see `scalodb_options_set_eviction`.
  */
@@ -93,6 +122,89 @@ enum scalodb_eviction
 };
 #ifndef __cplusplus
 typedef int32_t scalodb_eviction;
+#endif // __cplusplus
+
+/**
+ * What a key holds, as `scalodb_type` reports it. New kinds may be added in later versions.
+ */
+enum scalodb_kind
+#ifdef __cplusplus
+  : int32_t
+#endif // __cplusplus
+ {
+  /**
+   * The key is absent (or expired).
+   */
+  SCALODB_KIND_NONE = 0,
+  /**
+   * A plain value (`scalodb_put`).
+   */
+  SCALODB_KIND_STRING = 1,
+  /**
+   * A hash: fields with values (`scalodb_hset`).
+   */
+  SCALODB_KIND_HASH = 2,
+  /**
+   * A list of elements (`scalodb_push`).
+   */
+  SCALODB_KIND_LIST = 3,
+  /**
+   * A set of distinct members (`scalodb_sadd`).
+   */
+  SCALODB_KIND_SET = 4,
+  /**
+   * A sorted set: members with scores (`scalodb_zadd`).
+   */
+  SCALODB_KIND_ZSET = 5,
+};
+#ifndef __cplusplus
+typedef int32_t scalodb_kind;
+#endif // __cplusplus
+
+/**
+ * An end of a list, for `scalodb_push` and `scalodb_pop`.
+ */
+enum scalodb_list_end
+#ifdef __cplusplus
+  : int32_t
+#endif // __cplusplus
+ {
+  /**
+   * The head (LPUSH, LPOP).
+   */
+  SCALODB_LEFT = 0,
+  /**
+   * The tail (RPUSH, RPOP).
+   */
+  SCALODB_RIGHT = 1,
+};
+#ifndef __cplusplus
+typedef int32_t scalodb_list_end;
+#endif // __cplusplus
+
+/**
+ * Which combination `scalodb_set_algebra` and `scalodb_set_algebra_store` compute.
+ */
+enum scalodb_set_op
+#ifdef __cplusplus
+  : int32_t
+#endif // __cplusplus
+ {
+  /**
+   * The members in every set (SINTER).
+   */
+  SCALODB_SET_INTER = 0,
+  /**
+   * The members in any set (SUNION).
+   */
+  SCALODB_SET_UNION = 1,
+  /**
+   * The members of the first set that are in none of the others (SDIFF).
+   */
+  SCALODB_SET_DIFF = 2,
+};
+#ifndef __cplusplus
+typedef int32_t scalodb_set_op;
 #endif // __cplusplus
 
 /**
@@ -246,6 +358,20 @@ typedef struct scalodb_error scalodb_error;
 typedef struct scalodb_iterator scalodb_iterator;
 
 /**
+ * The result of a typed operation that returns several elements: an array of entries, each a
+ * byte string (an element, a field or a member), with a second byte string (the value of a hash
+ * field) or a score (of a sorted-set member) for the operations that return them. It never
+ * changes once made, whatever is written to the database afterwards.
+ *
+ * Ownership: made by the typed operations (`scalodb_hgetall`, `scalodb_lrange`,
+ * `scalodb_smembers`, `scalodb_zrange`...), freed by `scalodb_list_free`; the pointers
+ * `scalodb_list_get` gives stay valid until then.
+ * Threads: immutable: may be read from any thread, also concurrently, and freed from any thread
+ * once no other thread reads it.
+ */
+typedef struct scalodb_list scalodb_list;
+
+/**
  * Options for `scalodb_open` and `scalodb_open_memory`, starting at the defaults: log on, sync
  * every 1000 ms, keys up to 64 KiB, values up to 64 MiB, 16 MiB log segments, automatic
  * checkpoints when the log passes 64 MiB and 2.0 times the live data, no memory limit.
@@ -311,6 +437,36 @@ typedef struct scalodb_txn scalodb_txn;
  * other thread reads it.
  */
 typedef struct scalodb_value scalodb_value;
+
+/**
+ * One byte string of an array argument (the fields of `scalodb_hset`, the members of
+ * `scalodb_sadd`...): `len` bytes at `data`. `data` may be NULL only when `len` is 0.
+ */
+typedef struct {
+  /**
+   * The bytes.
+   */
+  const void *data;
+  /**
+   * How many.
+   */
+  size_t len;
+} scalodb_slice;
+
+/**
+ * One end of a score range: `value` itself is in the range unless `exclusive` (Redis's `(1.5`).
+ * Use INFINITY / -INFINITY (math.h) for an open end (`+inf`, `-inf`). NaN is refused.
+ */
+typedef struct {
+  /**
+   * The score at the end of the range.
+   */
+  double value;
+  /**
+   * Whether `value` itself is left out.
+   */
+  bool exclusive;
+} scalodb_score_bound;
 
 /**
  * A picture of a database at one moment. Set `struct_size` to `sizeof(scalodb_stats)` before
@@ -1298,6 +1454,737 @@ scalodb_status scalodb_txn_commit(scalodb_txn *txn,
  */
 scalodb_status scalodb_txn_rollback(scalodb_txn *txn,
                                     scalodb_error **err);
+
+/**
+ * The type of the value at `key`: on SCALODB_OK `*kind` is its `scalodb_kind`; on
+ * SCALODB_NOT_FOUND (absent or expired) it is SCALODB_KIND_NONE. `scalodb_kind_name` names it as
+ * Redis's TYPE does.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `kind`), SCALODB_CLOSED.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_type(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            scalodb_kind *kind,
+                            scalodb_error **err);
+
+/**
+ * Redis's name of a `scalodb_kind` ("none", "string", "hash", "list", "set", "zset"), or
+ * "unknown" for a value this version does not know.
+ *
+ * Ownership: the string is static; never free it. Threads: any thread, any time.
+ */
+const char *scalodb_kind_name(int32_t kind);
+
+/**
+ * The number of entries of a list; 0 if `list` is null.
+ *
+ * Threads: any thread, also concurrently.
+ */
+size_t scalodb_list_len(const scalodb_list *list);
+
+/**
+ * Entry `index` (0 to `scalodb_list_len` - 1) of a list: `*item`/`*item_len` its element, field
+ * or member; `*value`/`*value_len` the field's value for a list of field/value pairs
+ * (`scalodb_hgetall`), NULL and 0 otherwise; `*score` the member's score for a list of scored
+ * members (`scalodb_zrange`, `scalodb_zpop`...), 0 otherwise. Every output may be NULL if not
+ * wanted. An empty byte string has a non-null pointer that must not be read.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `list`, `index` not below the length).
+ * Ownership: the bytes belong to the list and stay valid until `scalodb_list_free`; never free
+ * them. Threads: any thread, also concurrently.
+ */
+scalodb_status scalodb_list_get(const scalodb_list *list,
+                                size_t index,
+                                const uint8_t **item,
+                                size_t *item_len,
+                                const uint8_t **value,
+                                size_t *value_len,
+                                double *score,
+                                scalodb_error **err);
+
+/**
+ * Frees a list. Null is accepted and does nothing.
+ *
+ * Ownership: `list` and the pointers into it must not be used afterwards.
+ * Threads: any thread, once no other thread reads the list.
+ */
+void scalodb_list_free(scalodb_list *list);
+
+/**
+ * Sets `count` fields of the hash at `key` (created if absent): `fields[i]` to `values[i]`, in
+ * order (a field given twice ends with its last value). `added` may be NULL; otherwise it is set
+ * to how many fields were new (HSET).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`; null `fields` or `values` with `count` above 0; a
+ * null pointer with a length above 0), SCALODB_WRONG_TYPE (the key holds another type),
+ * SCALODB_KEY_TOO_LARGE, SCALODB_VALUE_TOO_LARGE (a field or value over max_value_size),
+ * SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_OUT_OF_MEMORY, SCALODB_IO. Nothing is written on an
+ * error.
+ * Ownership: every input stays the caller's and is copied before the call returns.
+ * Threads: any thread, concurrently with any other call on `db`; the fields are set atomically.
+ */
+scalodb_status scalodb_hset(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            const scalodb_slice *fields,
+                            const scalodb_slice *values,
+                            size_t count,
+                            size_t *added,
+                            scalodb_error **err);
+
+/**
+ * Copies the value of `field` in the hash at `key` into a new buffer, as `scalodb_get` does: on
+ * SCALODB_OK `*value` points to `*value_len` bytes and an uncounted NUL; on SCALODB_NOT_FOUND
+ * (no such field or key) `*value` is NULL and `*value_len` 0 (HGET).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, `value` or `value_len`), SCALODB_WRONG_TYPE,
+ * SCALODB_CLOSED.
+ * Ownership: the caller owns `*value` and frees it with `scalodb_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_hget(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            const void *field,
+                            size_t field_len,
+                            uint8_t **value,
+                            size_t *value_len,
+                            scalodb_error **err);
+
+/**
+ * Removes `count` fields from the hash at `key` (deleting the key when none is left). `removed`
+ * may be NULL; otherwise it is set to how many of them existed (HDEL).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, null `fields` with `count` above 0),
+ * SCALODB_WRONG_TYPE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_hdel(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            const scalodb_slice *fields,
+                            size_t count,
+                            size_t *removed,
+                            scalodb_error **err);
+
+/**
+ * Sets `*len` to the number of fields of the hash at `key`, 0 if the key is absent (HLEN).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `len`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_hlen(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            size_t *len,
+                            scalodb_error **err);
+
+/**
+ * Every field of the hash at `key` with its value, in field order (bytewise), as a new list of
+ * pairs: `scalodb_list_get` gives the field as the item and its value as the value. An absent key
+ * gives an empty list (HGETALL).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call on `db`; the list is one consistent
+ * version of the hash.
+ */
+scalodb_status scalodb_hgetall(const scalodb_db *db,
+                               const void *key,
+                               size_t key_len,
+                               scalodb_list **list,
+                               scalodb_error **err);
+
+/**
+ * Adds `delta` to the integer (decimal text) in `field` of the hash at `key`, an absent field or
+ * key counting as 0, and sets `*result` to the new value (HINCRBY).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `result`, the sum overflows a 64-bit signed
+ * integer), SCALODB_WRONG_TYPE (the key holds another type, or the field's value is not an
+ * integer), SCALODB_KEY_TOO_LARGE, SCALODB_VALUE_TOO_LARGE, SCALODB_CLOSED, SCALODB_READ_ONLY,
+ * SCALODB_IO. On an error nothing changes.
+ * Ownership: the inputs stay the caller's. Threads: any thread; concurrent increments never lose
+ * one.
+ */
+scalodb_status scalodb_hincrby(const scalodb_db *db,
+                               const void *key,
+                               size_t key_len,
+                               const void *field,
+                               size_t field_len,
+                               int64_t delta,
+                               int64_t *result,
+                               scalodb_error **err);
+
+/**
+ * Sets `*exists` to whether the hash at `key` has `field` (false for an absent key) (HEXISTS).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `exists`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_hexists(const scalodb_db *db,
+                               const void *key,
+                               size_t key_len,
+                               const void *field,
+                               size_t field_len,
+                               bool *exists,
+                               scalodb_error **err);
+
+/**
+ * Every field of the hash at `key`, in order, as a new list; empty for an absent key (HKEYS).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_hkeys(const scalodb_db *db,
+                             const void *key,
+                             size_t key_len,
+                             scalodb_list **list,
+                             scalodb_error **err);
+
+/**
+ * Every value of the hash at `key`, in field order, as a new list; empty for an absent key
+ * (HVALS).
+ *
+ * Errors, ownership and threads: as for `scalodb_hkeys`.
+ */
+scalodb_status scalodb_hvals(const scalodb_db *db,
+                             const void *key,
+                             size_t key_len,
+                             scalodb_list **list,
+                             scalodb_error **err);
+
+/**
+ * Pushes `count` values one by one at `end` (a `scalodb_list_end`) of the list at `key`, which
+ * is created if absent: LPUSH with SCALODB_LEFT (pushing a, b, c leaves c first), RPUSH with
+ * SCALODB_RIGHT. `len` may be NULL; otherwise it is set to the new length.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, `end` not a scalodb_list_end, null `values` with
+ * `count` above 0), SCALODB_WRONG_TYPE, SCALODB_KEY_TOO_LARGE, SCALODB_VALUE_TOO_LARGE,
+ * SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_OUT_OF_MEMORY, SCALODB_IO. Nothing is written on an
+ * error.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other
+ * call; the values are pushed atomically.
+ */
+scalodb_status scalodb_push(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            int32_t end,
+                            const scalodb_slice *values,
+                            size_t count,
+                            size_t *len,
+                            scalodb_error **err);
+
+/**
+ * Removes up to `count` elements from `end` of the list at `key` and returns them, in the order
+ * they were popped, as a new list (LPOP / RPOP with a count). An absent key gives an empty list;
+ * a list left empty is deleted.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`, `end` not a scalodb_list_end),
+ * SCALODB_WRONG_TYPE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread; concurrent pops never return one element twice.
+ */
+scalodb_status scalodb_pop(const scalodb_db *db,
+                           const void *key,
+                           size_t key_len,
+                           int32_t end,
+                           size_t count,
+                           scalodb_list **list,
+                           scalodb_error **err);
+
+/**
+ * Sets `*len` to the length of the list at `key`, 0 if absent (LLEN).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `len`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_llen(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            size_t *len,
+                            scalodb_error **err);
+
+/**
+ * The elements from index `start` to `stop`, both included, of the list at `key`, as a new list
+ * (LRANGE: `0, -1` is the whole list; indexes past either end are clamped; an empty range or an
+ * absent key gives an empty list).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call; one consistent version of the list.
+ */
+scalodb_status scalodb_lrange(const scalodb_db *db,
+                              const void *key,
+                              size_t key_len,
+                              int64_t start,
+                              int64_t stop,
+                              scalodb_list **list,
+                              scalodb_error **err);
+
+/**
+ * Copies the element at `index` of the list at `key` into a new buffer, as `scalodb_get` does;
+ * SCALODB_NOT_FOUND (with NULL and 0) if the index is outside the list or the key is absent
+ * (LINDEX).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, `value` or `value_len`), SCALODB_WRONG_TYPE,
+ * SCALODB_CLOSED.
+ * Ownership: the caller owns `*value` and frees it with `scalodb_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_lindex(const scalodb_db *db,
+                              const void *key,
+                              size_t key_len,
+                              int64_t index,
+                              uint8_t **value,
+                              size_t *value_len,
+                              scalodb_error **err);
+
+/**
+ * Sets the element at `index` of the list at `key` to `value` (LSET).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`; the key is absent or the index is outside the
+ * list, as the message says), SCALODB_WRONG_TYPE, SCALODB_VALUE_TOO_LARGE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_lset(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            int64_t index,
+                            const void *value,
+                            size_t value_len,
+                            scalodb_error **err);
+
+/**
+ * Keeps only the elements from index `start` to `stop`, both included, of the list at `key`
+ * (LTRIM); an empty range deletes the key. An absent key stays absent.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_ltrim(const scalodb_db *db,
+                             const void *key,
+                             size_t key_len,
+                             int64_t start,
+                             int64_t stop,
+                             scalodb_error **err);
+
+/**
+ * Removes elements equal to `value` from the list at `key` (LREM): the first `count` from the
+ * head if `count` is positive, the last `-count` if it is negative, all of them if 0. `removed`
+ * may be NULL; otherwise it is set to how many went.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_lrem(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            int64_t count,
+                            const void *value,
+                            size_t value_len,
+                            size_t *removed,
+                            scalodb_error **err);
+
+/**
+ * Pops an element from `from` (a `scalodb_list_end`) of the list at `src` and pushes it at `to`
+ * of the list at `dst`, in one atomic step (LMOVE; `src` may be `dst`, a rotation). On
+ * SCALODB_OK `*value` is a copy of the element moved, as `scalodb_get` gives it; on
+ * SCALODB_NOT_FOUND (`src` is absent) `*value` is NULL, `*value_len` 0, and nothing changes.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, `value` or `value_len`, an end that is not a
+ * scalodb_list_end), SCALODB_WRONG_TYPE (either key holds another type), SCALODB_KEY_TOO_LARGE,
+ * SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the caller owns `*value` and frees it with `scalodb_free`.
+ * Threads: any thread; concurrent moves never move one element twice.
+ */
+scalodb_status scalodb_lmove(const scalodb_db *db,
+                             const void *src,
+                             size_t src_len,
+                             const void *dst,
+                             size_t dst_len,
+                             int32_t from,
+                             int32_t to,
+                             uint8_t **value,
+                             size_t *value_len,
+                             scalodb_error **err);
+
+/**
+ * Adds `count` members to the set at `key` (created if absent). `added` may be NULL; otherwise
+ * it is set to how many were new (SADD).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, null `members` with `count` above 0),
+ * SCALODB_WRONG_TYPE, SCALODB_KEY_TOO_LARGE, SCALODB_VALUE_TOO_LARGE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_OUT_OF_MEMORY, SCALODB_IO. Nothing is written on an error.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_sadd(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            const scalodb_slice *members,
+                            size_t count,
+                            size_t *added,
+                            scalodb_error **err);
+
+/**
+ * Removes `count` members from the set at `key` (deleting the key when none is left). `removed`
+ * may be NULL; otherwise it is set to how many were there (SREM).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, null `members` with `count` above 0),
+ * SCALODB_WRONG_TYPE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_srem(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            const scalodb_slice *members,
+                            size_t count,
+                            size_t *removed,
+                            scalodb_error **err);
+
+/**
+ * Sets `*is_member` to whether `member` is in the set at `key` (false for an absent key)
+ * (SISMEMBER).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `is_member`), SCALODB_WRONG_TYPE,
+ * SCALODB_CLOSED.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_sismember(const scalodb_db *db,
+                                 const void *key,
+                                 size_t key_len,
+                                 const void *member,
+                                 size_t member_len,
+                                 bool *is_member,
+                                 scalodb_error **err);
+
+/**
+ * Sets `*len` to the number of members of the set at `key`, 0 if absent (SCARD).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `len`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_scard(const scalodb_db *db,
+                             const void *key,
+                             size_t key_len,
+                             size_t *len,
+                             scalodb_error **err);
+
+/**
+ * Every member of the set at `key`, in byte order, as a new list; empty for an absent key
+ * (SMEMBERS).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call; one consistent version of the set.
+ */
+scalodb_status scalodb_smembers(const scalodb_db *db,
+                                const void *key,
+                                size_t key_len,
+                                scalodb_list **list,
+                                scalodb_error **err);
+
+/**
+ * Removes up to `count` random members of the set at `key` and returns them as a new list
+ * (SPOP with a count); an absent key gives an empty list.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread; concurrent pops never return one member twice.
+ */
+scalodb_status scalodb_spop(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            size_t count,
+                            scalodb_list **list,
+                            scalodb_error **err);
+
+/**
+ * The members of `op` (a `scalodb_set_op`) over the `count` sets at `keys`, in byte order, as a
+ * new list (SINTER, SUNION, SDIFF). An absent key is an empty set; every key is read at one
+ * consistent version.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`, `op` not a scalodb_set_op, `count` 0),
+ * SCALODB_WRONG_TYPE (a key holds something other than a set), SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_set_algebra(const scalodb_db *db,
+                                   int32_t op,
+                                   const scalodb_slice *keys,
+                                   size_t count,
+                                   scalodb_list **list,
+                                   scalodb_error **err);
+
+/**
+ * Like `scalodb_set_algebra`, storing the result as a set at `dst` (replacing whatever it held,
+ * of any type; deleting it when the result is empty) in one atomic step (SINTERSTORE,
+ * SUNIONSTORE, SDIFFSTORE). `len` may be NULL; otherwise it is set to the result's size. `dst`
+ * may be one of `keys`.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, `op` not a scalodb_set_op, `count` 0),
+ * SCALODB_WRONG_TYPE (a source is not a set), SCALODB_KEY_TOO_LARGE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_set_algebra_store(const scalodb_db *db,
+                                         int32_t op,
+                                         const void *dst,
+                                         size_t dst_len,
+                                         const scalodb_slice *keys,
+                                         size_t count,
+                                         size_t *len,
+                                         scalodb_error **err);
+
+/**
+ * Moves `member` from the set at `src` to the set at `dst` in one atomic step (SMOVE). `moved`
+ * may be NULL; otherwise it is set to whether `src` held the member (false: nothing changed).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_WRONG_TYPE (either key holds another
+ * type), SCALODB_KEY_TOO_LARGE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_smove(const scalodb_db *db,
+                             const void *src,
+                             size_t src_len,
+                             const void *dst,
+                             size_t dst_len,
+                             const void *member,
+                             size_t member_len,
+                             bool *moved,
+                             scalodb_error **err);
+
+/**
+ * Random members of the set at `key`, without removing them, as a new list (SRANDMEMBER): up to
+ * `count` distinct ones if `count` is positive, exactly `-count` (possibly repeated) if it is
+ * negative; empty for an absent key or a `count` of 0.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call on `db`.
+ */
+scalodb_status scalodb_srandmember(const scalodb_db *db,
+                                   const void *key,
+                                   size_t key_len,
+                                   int64_t count,
+                                   scalodb_list **list,
+                                   scalodb_error **err);
+
+/**
+ * Adds `count` members to the sorted set at `key` (created if absent), `members[i]` with score
+ * `scores[i]`, or updates their scores, under `flags` (SCALODB_ZADD_* or'ed together, 0 for
+ * none) (ZADD). `counted` may be NULL; otherwise it is set to how many members were added (or,
+ * with SCALODB_ZADD_CH, added or changed).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`; null `scores` or `members` with `count` above 0;
+ * a NaN score; an unknown flag; NX with XX, GT or LT; GT with LT), SCALODB_WRONG_TYPE,
+ * SCALODB_KEY_TOO_LARGE, SCALODB_VALUE_TOO_LARGE, SCALODB_CLOSED, SCALODB_READ_ONLY,
+ * SCALODB_OUT_OF_MEMORY, SCALODB_IO. Nothing is written on an error.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call;
+ * the members are added atomically.
+ */
+scalodb_status scalodb_zadd(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            const double *scores,
+                            const scalodb_slice *members,
+                            size_t count,
+                            uint32_t flags,
+                            size_t *counted,
+                            scalodb_error **err);
+
+/**
+ * Adds `delta` to the score of `member` in the sorted set at `key` (an absent member or key
+ * counting as 0) and sets `*score` to the new score (ZINCRBY).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `score`, a NaN `delta` or result),
+ * SCALODB_WRONG_TYPE, SCALODB_KEY_TOO_LARGE, SCALODB_VALUE_TOO_LARGE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread; concurrent increments never lose
+ * one.
+ */
+scalodb_status scalodb_zincrby(const scalodb_db *db,
+                               const void *key,
+                               size_t key_len,
+                               double delta,
+                               const void *member,
+                               size_t member_len,
+                               double *score,
+                               scalodb_error **err);
+
+/**
+ * Removes `count` members from the sorted set at `key` (deleting the key when none is left).
+ * `removed` may be NULL; otherwise it is set to how many were there (ZREM).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, null `members` with `count` above 0),
+ * SCALODB_WRONG_TYPE, SCALODB_CLOSED, SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zrem(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            const scalodb_slice *members,
+                            size_t count,
+                            size_t *removed,
+                            scalodb_error **err);
+
+/**
+ * Sets `*score` to the score of `member` in the sorted set at `key`; SCALODB_NOT_FOUND (and
+ * `*score` = 0) if there is no such member or key (ZSCORE).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `score`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zscore(const scalodb_db *db,
+                              const void *key,
+                              size_t key_len,
+                              const void *member,
+                              size_t member_len,
+                              double *score,
+                              scalodb_error **err);
+
+/**
+ * Sets `*len` to the number of members of the sorted set at `key`, 0 if absent (ZCARD).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `len`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zcard(const scalodb_db *db,
+                             const void *key,
+                             size_t key_len,
+                             size_t *len,
+                             scalodb_error **err);
+
+/**
+ * Sets `*rank` to the rank (from 0) of `member` in the sorted set at `key` by ascending score,
+ * or by descending score with `rev` (ZRANK / ZREVRANK); `score` may be NULL, otherwise it is
+ * set to the member's score. SCALODB_NOT_FOUND (with 0 and 0) if there is no such member or key.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `rank`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the inputs stay the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zrank(const scalodb_db *db,
+                             const void *key,
+                             size_t key_len,
+                             const void *member,
+                             size_t member_len,
+                             bool rev,
+                             size_t *rank,
+                             double *score,
+                             scalodb_error **err);
+
+/**
+ * The members from rank `start` to `stop`, both included (negative ranks count from the end),
+ * by ascending score, or descending with `rev` (ranks then count from the highest), as a new list
+ * of scored members (ZRANGE, ZREVRANGE). Members with equal scores are in byte order.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call; one consistent version.
+ */
+scalodb_status scalodb_zrange(const scalodb_db *db,
+                              const void *key,
+                              size_t key_len,
+                              int64_t start,
+                              int64_t stop,
+                              bool rev,
+                              scalodb_list **list,
+                              scalodb_error **err);
+
+/**
+ * The members with a score between `min` and `max`, by ascending score, or descending with `rev`
+ * (`min` is still the low end), as a new list of scored members (ZRANGEBYSCORE,
+ * ZREVRANGEBYSCORE). Then LIMIT: `offset` members are skipped and at most `count` returned; a
+ * negative `count` means all (`0, -1`: no limit).
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`, a NaN bound), SCALODB_WRONG_TYPE,
+ * SCALODB_CLOSED.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread, concurrently with any other call; one consistent version.
+ */
+scalodb_status scalodb_zrangebyscore(const scalodb_db *db,
+                                     const void *key,
+                                     size_t key_len,
+                                     scalodb_score_bound min,
+                                     scalodb_score_bound max,
+                                     bool rev,
+                                     size_t offset,
+                                     int64_t count,
+                                     scalodb_list **list,
+                                     scalodb_error **err);
+
+/**
+ * Removes up to `count` members with the lowest scores (ZPOPMIN), or the highest with `max`
+ * (ZPOPMAX), of the sorted set at `key`, and returns them in that order as a new list of scored
+ * members; an absent key gives an empty list.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `list`), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: the caller owns `*list` and frees it with `scalodb_list_free`.
+ * Threads: any thread; concurrent pops never return one member twice.
+ */
+scalodb_status scalodb_zpop(const scalodb_db *db,
+                            const void *key,
+                            size_t key_len,
+                            bool max,
+                            size_t count,
+                            scalodb_list **list,
+                            scalodb_error **err);
+
+/**
+ * Sets `*len` to how many members of the sorted set at `key` have a score between `min` and
+ * `max` (ZCOUNT); 0 for an absent key.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db` or `len`, a NaN bound), SCALODB_WRONG_TYPE,
+ * SCALODB_CLOSED.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zcount(const scalodb_db *db,
+                              const void *key,
+                              size_t key_len,
+                              scalodb_score_bound min,
+                              scalodb_score_bound max,
+                              size_t *len,
+                              scalodb_error **err);
+
+/**
+ * Removes the members of the sorted set at `key` with a score between `min` and `max`
+ * (ZREMRANGEBYSCORE). `removed` may be NULL; otherwise it is set to how many went.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`, a NaN bound), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zremrangebyscore(const scalodb_db *db,
+                                        const void *key,
+                                        size_t key_len,
+                                        scalodb_score_bound min,
+                                        scalodb_score_bound max,
+                                        size_t *removed,
+                                        scalodb_error **err);
+
+/**
+ * Removes the members of the sorted set at `key` from rank `start` to `stop`, both included
+ * (negative ranks count from the end), by ascending score (ZREMRANGEBYRANK). `removed` may be
+ * NULL; otherwise it is set to how many went.
+ *
+ * Errors: SCALODB_INVALID_ARGUMENT (null `db`), SCALODB_WRONG_TYPE, SCALODB_CLOSED,
+ * SCALODB_READ_ONLY, SCALODB_IO.
+ * Ownership: `key` stays the caller's. Threads: any thread, concurrently with any other call.
+ */
+scalodb_status scalodb_zremrangebyrank(const scalodb_db *db,
+                                       const void *key,
+                                       size_t key_len,
+                                       int64_t start,
+                                       int64_t stop,
+                                       size_t *removed,
+                                       scalodb_error **err);
 
 /**
  * Fills `*stats` with the current counts and sizes. `stats->struct_size` must be set by the
