@@ -13,9 +13,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
+
+use super::blocking::{BlockRequest, Blocked, Waiter};
 
 use super::commands::{account, args::Args, execute, lookup_id, CommandSpec};
+use super::pubsub::Msg;
 use super::resp::{Out, ParseLimits, Parser};
 use super::session::{ReplyMode, Session};
 use super::state::{ClientMeta, ServerState};
@@ -31,6 +34,9 @@ const KEEP_CAPACITY: usize = 1024 * 1024;
 const MAX_SET_BATCH: usize = 256;
 /// How long replies may take to drain once the server is stopping.
 const STOP_GRACE: Duration = Duration::from_secs(2);
+/// While blocked (BLPOP...), the connection keeps reading only to notice a disconnect; what the
+/// client sends meanwhile waits in the buffer, up to this much beyond what is parsed.
+const BLOCKED_READ_CAP: usize = 1024 * 1024;
 
 /// The table entry of SET, for the batched plain SETs.
 fn set_spec() -> (usize, &'static CommandSpec) {
@@ -68,6 +74,7 @@ pub async fn serve<S>(
     let mut conn = Conn { stream, state: state.clone(), shutdown, session: Session::new(meta, authenticated) };
     // An I/O error or timeout only ends this connection; there is nobody to report it to.
     let _ = conn.run().await;
+    state.pubsub.drop_all(&mut conn.session.subs);
     conn.session.pending.flush(&state.cmdstats);
     state.clients.lock().remove(&id);
     state.connected.fetch_sub(1, Ordering::AcqRel);
@@ -103,6 +110,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         let mut out = Out::new();
         // Absolute spans (name, key, value) in `buf` of plain SETs not yet committed.
         let mut sets: Vec<[(usize, usize); 3]> = Vec::new();
+        // This connection's pub/sub messages (see `pubsub.rs`).
+        let mut rx = self.session.subs.rx.take().expect("the queue is taken once");
         loop {
             let mut commands = 0;
             loop {
@@ -123,6 +132,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                             commands += 1;
                         }
                         start += n;
+                        if let Some(req) = self.session.block.take() {
+                            // The rest of the pipeline waits until this command is answered.
+                            self.flush(&mut out, idle).await?;
+                            if !self.wait_blocked(req, &mut buf, &mut rx, &mut out).await? {
+                                return Ok(());
+                            }
+                        }
                         if out.buf.len() > l.max_output_bytes {
                             // Like Redis's client-output-buffer-limit: drop the client.
                             return Err(io::Error::other("output buffer limit reached"));
@@ -165,11 +181,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 out.buf = Vec::with_capacity(FLUSH_AT);
             }
             buf.reserve(READ_CHUNK);
+            // A subscriber waits for messages, not input: no idle timeout for it (as in Redis).
+            let idle_now = if self.session.subs.count() > 0 { None } else { idle };
             let n = tokio::select! {
                 biased;
-                r = read_some(&mut self.stream, &mut buf, idle) => r?,
+                r = read_some(&mut self.stream, &mut buf, idle_now) => r?,
                 _ = self.shutdown.changed() => return Ok(()),
                 _ = self.session.meta.kill.notified() => return Ok(()),
+                Some(msg) = rx.recv() => {
+                    self.write_messages(msg, &mut rx, &mut out).await?;
+                    continue;
+                }
             };
             if n == 0 {
                 return Ok(());
@@ -177,6 +199,98 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             ServerState::add(&state.net_input_bytes, n as u64);
             let ms = self.session.meta.created.elapsed().as_millis() as u64;
             self.session.meta.last_active_ms.store(ms, Ordering::Relaxed);
+        }
+    }
+
+    /// Writes a pub/sub message and whatever else is already queued behind it (up to a flush's
+    /// worth), then flushes.
+    async fn write_messages(
+        &mut self,
+        first: Msg,
+        rx: &mut mpsc::UnboundedReceiver<Msg>,
+        out: &mut Out,
+    ) -> io::Result<()> {
+        let mut next = Some(first);
+        while let Some(msg) = next {
+            self.session.subs.taken(&msg);
+            msg.encode(out);
+            next = if out.buf.len() < FLUSH_AT { rx.try_recv().ok() } else { None };
+        }
+        let idle = self.state.idle_timeout();
+        self.flush(out, idle).await
+    }
+
+    /// Waits, blocked, until a write serves `req` (see `blocking.rs`) or its timeout, and puts
+    /// its reply in `out`. Meanwhile it keeps reading, to notice a disconnect, and writes pub/sub
+    /// messages. False: the connection must close (disconnect, CLIENT KILL, server stopping);
+    /// the client leaves the registry then, having taken nothing.
+    async fn wait_blocked(
+        &mut self,
+        req: BlockRequest,
+        buf: &mut Vec<u8>,
+        rx: &mut mpsc::UnboundedReceiver<Msg>,
+        out: &mut Out,
+    ) -> io::Result<bool> {
+        let state = self.state.clone();
+        let deadline = req.deadline;
+        let waiter = match state.blocked.block(&state, req, out.resp3) {
+            Blocked::Now(reply, pushed) => {
+                out.buf.extend_from_slice(&reply);
+                if let Some(dst) = pushed {
+                    state.signal_keys(vec![dst]);
+                }
+                return Ok(true);
+            }
+            Blocked::Waiting(w) => w,
+        };
+        let _leave = Leave { state: &state, waiter: &waiter };
+        // The far future stands for "no timeout"; that branch is disabled then anyway.
+        let until = deadline.map_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86_400), Into::into);
+        let sleep = tokio::time::sleep_until(until);
+        tokio::pin!(sleep);
+        enum Event {
+            Close,
+            Served,
+            TimedOut,
+            Read(io::Result<usize>),
+            Message(Msg),
+        }
+        loop {
+            let reading = buf.len() < BLOCKED_READ_CAP;
+            let event = tokio::select! {
+                biased;
+                _ = self.shutdown.changed() => Event::Close,
+                _ = self.session.meta.kill.notified() => Event::Close,
+                _ = waiter.served.notified() => Event::Served,
+                _ = &mut sleep, if deadline.is_some() => Event::TimedOut,
+                r = read_some(&mut self.stream, buf, None), if reading => Event::Read(r),
+                Some(msg) = rx.recv() => Event::Message(msg),
+            };
+            match event {
+                Event::Close => return Ok(false),
+                Event::Served => {
+                    if let Some(reply) = state.blocked.finish(&waiter) {
+                        out.buf.extend_from_slice(&reply);
+                        return Ok(true);
+                    }
+                }
+                Event::TimedOut => {
+                    // Served at the last moment, or a null array (Redis's timeout reply).
+                    match state.blocked.finish(&waiter) {
+                        Some(reply) => out.buf.extend_from_slice(&reply),
+                        None => out.null_array(),
+                    }
+                    return Ok(true);
+                }
+                Event::Read(r) => {
+                    let n = r?;
+                    if n == 0 {
+                        return Ok(false);
+                    }
+                    ServerState::add(&state.net_input_bytes, n as u64);
+                }
+                Event::Message(msg) => self.write_messages(msg, rx, out).await?,
+            }
         }
     }
 
@@ -296,4 +410,18 @@ async fn read_some<S: AsyncRead + Unpin>(
     idle: Option<Duration>,
 ) -> io::Result<usize> {
     with_timeout(idle, stream.read_buf(buf)).await
+}
+
+/// Takes a blocked client out of the registry however its wait ends (an error or a
+/// cancellation included).
+struct Leave<'a> {
+    state: &'a ServerState,
+    waiter: &'a std::sync::Arc<Waiter>,
+}
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        // A reply a writer left here just now has nobody to go to: the connection is closing.
+        let _ = self.state.blocked.finish(self.waiter);
+    }
 }

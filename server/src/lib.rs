@@ -20,6 +20,7 @@
 //! stop); for operators: `logging` (the log and the engine's events), `cmdstats` (per-command
 //! counters and histograms), `slowlog`, `latency` and `metrics` (Prometheus `/metrics`).
 
+mod blocking;
 mod cmdstats;
 mod commands;
 mod config;
@@ -33,6 +34,7 @@ mod info;
 mod latency;
 mod logging;
 mod metrics;
+mod pubsub;
 mod resp;
 mod session;
 mod slowlog;

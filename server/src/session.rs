@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
+use super::blocking::BlockRequest;
 use super::commands::kv::TxStore;
+use super::pubsub::Subs;
 use super::state::ClientMeta;
 
 /// CLIENT REPLY: whether replies are sent.
@@ -30,10 +32,21 @@ pub struct Session {
     pub reply: ReplyMode,
     /// This connection's command accounting not yet added to the shared counters.
     pub pending: crate::cmdstats::Pending,
+    /// Channels and patterns subscribed to, and the queue their messages arrive on.
+    pub subs: Subs,
+    /// Set by a blocking command that found nothing: the connection blocks once it returns.
+    pub block: Option<BlockRequest>,
+    /// Commands running now, one inside the other (EXEC runs its queue at depth 2); only a
+    /// command at depth 1 may block.
+    pub depth: u32,
+    /// Keys written by the commands of the current request, whose blocked clients are served
+    /// once it is done (after EXEC's commit, not in the middle of it).
+    pub touched: Vec<Vec<u8>>,
 }
 
 impl Session {
     pub fn new(meta: Arc<ClientMeta>, authenticated: bool) -> Session {
+        let subs = Subs::new(meta.clone());
         Session {
             meta,
             authenticated,
@@ -43,6 +56,10 @@ impl Session {
             quit: false,
             reply: ReplyMode::On,
             pending: Default::default(),
+            subs,
+            block: None,
+            depth: 0,
+            touched: Vec::new(),
         }
     }
 }

@@ -10,10 +10,12 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use scalodb::Db;
 
+use super::blocking::Registry;
 use super::cmdstats::CmdStats;
 use super::config::ServerConfig;
 use super::latency::Latency;
 use super::logging::EngineCounters;
+use super::pubsub::Hub;
 use super::slowlog::SlowLog;
 
 /// SCAN cursors remembered at once; the oldest is forgotten first.
@@ -99,6 +101,10 @@ pub struct ServerState {
     /// `total_commands` sampled every 100 ms by the server's clock task, for
     /// `instantaneous_ops_per_sec` (the last 16 samples, as Redis averages them).
     pub ops_samples: Mutex<VecDeque<(Instant, u64)>>,
+    /// Every channel and pattern subscription.
+    pub pubsub: Hub,
+    /// Clients blocked in BLPOP and the like, by key.
+    pub blocked: Registry,
 }
 
 impl ServerState {
@@ -125,6 +131,8 @@ impl ServerState {
             net_input_bytes: AtomicU64::new(0),
             net_output_bytes: AtomicU64::new(0),
             ops_samples: Mutex::new(VecDeque::new()),
+            pubsub: Hub::default(),
+            blocked: Registry::default(),
             config,
         }
     }
@@ -156,6 +164,11 @@ impl ServerState {
             }
             _ => 0,
         }
+    }
+
+    /// Serves the clients blocked on `keys`, which a command just wrote (see `blocking.rs`).
+    pub fn signal_keys(&self, keys: Vec<Vec<u8>>) {
+        self.blocked.signal(self, keys);
     }
 
     /// Counts a key lookup of a read command.

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod args;
+pub mod blocking;
 mod cluster;
 mod connection;
 mod hashes;
@@ -13,6 +14,7 @@ pub mod kv;
 mod lists;
 mod monitoring;
 mod multi;
+mod pubsub;
 mod sets;
 mod spec;
 mod strings;
@@ -167,9 +169,25 @@ pub fn int_arg(args: Args<'_>, i: usize) -> Result<i64, CmdError> {
 }
 
 /// Runs `spec` and writes its reply (or its error) to `out`. Returns false if it failed.
+///
+/// After a write that succeeded, its keys are noted in `Session::touched` when some client is
+/// blocked, and `execute` serves those keys' blocked clients once the client's request is done.
+/// This is the one hook for every command that may add elements to a key (LPUSH, LMOVE's
+/// destination, ZADD, ZUNIONSTORE, SUNIONSTORE, RENAME, COPY, ...): each declares the WRITE flag
+/// and its key positions, so no command file has to call anything, and the commands EXEC runs
+/// pass here too (they are served after EXEC's commit). A write that added nothing costs its
+/// waiters one try that finds nothing.
 pub fn run(spec: &CommandSpec, ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> bool {
-    match (spec.handler)(ctx, args, out) {
-        Ok(()) => true,
+    ctx.session.depth += 1;
+    let result = (spec.handler)(ctx, args, out);
+    ctx.session.depth -= 1;
+    match result {
+        Ok(()) => {
+            if spec.has(Flags::WRITE) && ctx.state.blocked.any() {
+                ctx.session.touched.extend(spec.key_positions(args.len()).into_iter().map(|i| args.get(i).to_vec()));
+            }
+            true
+        }
         Err(CmdError::Db(e)) => {
             out.error(&engine_error(&e));
             false
@@ -180,6 +198,9 @@ pub fn run(spec: &CommandSpec, ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out)
         }
     }
 }
+
+/// What a RESP2 connection with subscriptions may run (Redis's rule; RESP3 may run anything).
+const SUBSCRIBED_OK: [&str; 7] = ["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"];
 
 /// Accounts for `calls` runs of command `id` (whose entry is `spec`) that took `took` together: the
 /// per-command counters always; the slow log and LATENCY when it was slow enough (each checks
@@ -232,6 +253,15 @@ pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: 
         out.error(&arity_error(spec.name));
         return;
     }
+    let subscribed = session.subs.count() > 0 && !out.resp3;
+    if subscribed && !SUBSCRIBED_OK.contains(&spec.name) {
+        state.cmdstats.rejected(id);
+        out.error(&format!(
+            "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+            spec.name
+        ));
+        return;
+    }
     if let Some(queue) = session.multi.as_mut() {
         if spec.has(Flags::NO_MULTI) {
             session.multi_failed = true;
@@ -252,6 +282,18 @@ pub fn execute(state: &ServerState, session: &mut Session, args: Args<'_>, out: 
     }
     let started = std::time::Instant::now();
     let mut ctx = Ctx { state, session, tx: None };
-    let ok = run(spec, &mut ctx, args, out);
+    let ok = if subscribed && spec.name == "ping" {
+        // Subscribed RESP2 PING answers in the shape of a message: `["pong", arg or ""]`.
+        pubsub::subscribed_ping(args, out)
+    } else {
+        run(spec, &mut ctx, args, out)
+    };
     account(state, session, (id, spec), args, 1, started.elapsed(), ok);
+    if ok && spec.name == "reset" {
+        // RESET also leaves every channel and pattern, silently.
+        state.pubsub.drop_all(&mut session.subs);
+    }
+    if !session.touched.is_empty() {
+        state.signal_keys(std::mem::take(&mut session.touched));
+    }
 }

@@ -36,17 +36,20 @@ bitflags::bitflags! {
         /// Runs at once inside MULTI instead of being queued (MULTI, EXEC, WATCH...). Not a Redis
         /// flag, so COMMAND does not show it.
         const RUNS_IN_MULTI = 1 << 6;
+        /// May block the client (BLPOP...).
+        const BLOCKING = 1 << 7;
     }
 }
 
 /// The flags COMMAND shows, with their Redis names, in the order it shows them.
-const SHOWN: [(Flags, &str); 6] = [
+const SHOWN: [(Flags, &str); 7] = [
     (Flags::WRITE, "write"),
     (Flags::READONLY, "readonly"),
     (Flags::ADMIN, "admin"),
     (Flags::NO_AUTH, "no-auth"),
     (Flags::FAST, "fast"),
     (Flags::NO_MULTI, "no-multi"),
+    (Flags::BLOCKING, "blocking"),
 ];
 
 impl Flags {
@@ -64,6 +67,7 @@ pub enum Group {
     Generic,
     Hash,
     List,
+    Pubsub,
     Server,
     Set,
     SortedSet,
@@ -80,6 +84,7 @@ impl Group {
             Group::Generic => "generic",
             Group::Hash => "hash",
             Group::List => "list",
+            Group::Pubsub => "pubsub",
             Group::Set => "set",
             Group::SortedSet => "sorted-set",
             Group::Server => "server",

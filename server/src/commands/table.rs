@@ -6,10 +6,12 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::spec::CommandSpec;
-use super::{admin, cluster, connection, hashes, keys, lists, monitoring, multi, sets, strings, zsets};
+use super::{
+    admin, blocking, cluster, connection, hashes, keys, lists, monitoring, multi, pubsub, sets, strings, zsets,
+};
 
 /// The families, in the order COMMAND, COMMAND DOCS and COMMAND LIST list their commands.
-const FAMILIES: [&[CommandSpec]; 11] = [
+const FAMILIES: [&[CommandSpec]; 14] = [
     connection::COMMANDS,
     admin::COMMANDS,
     monitoring::COMMANDS,
@@ -19,8 +21,11 @@ const FAMILIES: [&[CommandSpec]; 11] = [
     keys::COMMANDS,
     hashes::COMMANDS,
     lists::COMMANDS,
+    blocking::LIST_COMMANDS,
     sets::COMMANDS,
     zsets::COMMANDS,
+    blocking::ZSET_COMMANDS,
+    pubsub::COMMANDS,
 ];
 
 const COUNT: usize = {
