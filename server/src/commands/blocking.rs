@@ -73,7 +73,12 @@ fn end_at(args: Args<'_>, i: usize) -> Option<End> {
 /// type is an error reply (the command's own first try); otherwise it is skipped (a writer
 /// serving a client that is already blocked).
 pub fn serve(state: &ServerState, args: Args<'_>, out: &mut Out, strict: bool) -> Served {
-    let db = &state.db;
+    serve_on(&mut scalodb::Target::Db(&state.db), args, out, strict)
+}
+
+/// `serve` on `db`: the database, or the EXEC transaction (a blocking command inside EXEC pops
+/// what the transaction's own earlier commands pushed).
+fn serve_on(db: &mut scalodb::Target<'_>, args: Args<'_>, out: &mut Out, strict: bool) -> Served {
     let name = args.lower(0);
     let mut wrong_type = false;
     match name.as_str() {
@@ -158,7 +163,7 @@ fn blocking(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, timeout_at: usize,
         return Err(super::reply_err(SYNTAX));
     }
     let deadline = deadline(args, timeout_at)?;
-    if let Served::Yes(_) = serve(ctx.state, args, out, true) {
+    if let Served::Yes(_) = serve_on(&mut ctx.coll(), args, out, true) {
         // BLMOVE's destination is signalled by the dispatcher, as for any write (its key
         // positions cover it).
         return Ok(());
