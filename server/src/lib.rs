@@ -25,6 +25,7 @@ mod cmdstats;
 mod commands;
 mod config;
 mod conn;
+mod encodings;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;

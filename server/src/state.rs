@@ -105,6 +105,8 @@ pub struct ServerState {
     pub pubsub: Hub,
     /// Clients blocked in BLPOP and the like, by key.
     pub blocked: Registry,
+    /// Redis's encoding thresholds, as CONFIG SET left them (`encodings.rs`).
+    pub encodings: crate::encodings::Thresholds,
 }
 
 impl ServerState {
@@ -133,6 +135,7 @@ impl ServerState {
             ops_samples: Mutex::new(VecDeque::new()),
             pubsub: Hub::default(),
             blocked: Registry::default(),
+            encodings: Default::default(),
             config,
         }
     }

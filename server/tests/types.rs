@@ -8,6 +8,8 @@ mod support;
 
 #[path = "types/hashes.rs"]
 mod hashes;
+#[path = "types/keys.rs"]
+mod keys;
 #[path = "types/lists.rs"]
 mod lists;
 #[path = "types/sets.rs"]
@@ -373,21 +375,6 @@ fn exec_runs_collection_commands_in_order() {
     assert_eq!(c.cmd(&["MULTI"]), ok());
     assert_eq!(c.cmd(&["HSET", "h"]).err_text(), arity("hset"));
     assert!(c.cmd(&["EXEC"]).err_text().starts_with("EXECABORT"));
-}
-
-#[test]
-fn rename_of_a_collection_is_refused_not_half_done() {
-    let (_server, mut c) = connect();
-    assert_eq!(c.cmd(&["HSET", "h", "f", "v"]), int(1));
-    assert!(c.cmd(&["RENAME", "h", "g"]).err_text().starts_with("ERR RENAME of a hash"));
-    assert_eq!(c.cmd(&["HGET", "h", "f"]), b("v"));
-    assert_eq!(c.cmd(&["EXISTS", "g"]), int(0));
-    // A string renamed over a collection replaces it (RENAMENX leaves it).
-    assert_eq!(c.cmd(&["SET", "s", "v"]), ok());
-    assert_eq!(c.cmd(&["RENAMENX", "s", "h"]), int(0));
-    assert_eq!(c.cmd(&["RENAME", "s", "h"]), ok());
-    assert_eq!(c.cmd(&["GET", "h"]), b("v"));
-    assert_eq!(c.cmd(&["EXISTS", "s"]), int(0));
 }
 
 #[test]

@@ -14,12 +14,14 @@
 //! | `coll.rs` | `Kind` and `Coll`, the four encodings on top of `PTree` |
 //! | `edit.rs` | `Edit`: element edits, their log encoding and how they apply |
 //! | `typed.rs` | the commit and read primitives the typed API is written with |
+//! | `layout.rs` | `Layout`: how a key's value is laid out (OBJECT ENCODING asks) |
 //! | `random.rs` | random picks and cursor scans by rank |
 //! | `hashes.rs`, `lists.rs`, `sets.rs`, `zsets.rs` | the `Db` methods of each type |
 
 pub(crate) mod coll;
 pub(crate) mod edit;
 pub(crate) mod hashes;
+pub(crate) mod layout;
 pub(crate) mod lists;
 pub(crate) mod ptree;
 pub(crate) mod random;

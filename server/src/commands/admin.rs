@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 use super::args::Args;
 use super::spec::{command_table, CommandSpec};
 use super::{int_arg, lookup, reply_err, table, CmdResult, Ctx, SYNTAX};
+use crate::encodings::{self, Thresholds};
 use crate::resp::Out;
 use crate::state::ServerState;
 use crate::{glob, info};
@@ -35,7 +36,7 @@ pub fn info(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 /// The parameters CONFIG GET reports, with their current values.
 fn config_params(state: &ServerState) -> Vec<(&'static str, String)> {
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
-    vec![
+    let mut params = vec![
         ("appendonly", yes_no(state.db.path().is_some())),
         ("bind", state.local_addr.ip().to_string()),
         ("databases", "1".into()),
@@ -50,7 +51,14 @@ fn config_params(state: &ServerState) -> Vec<(&'static str, String)> {
         ("slowlog-log-slower-than", state.slowlog.slower_than_us.load(Ordering::Relaxed).to_string()),
         ("slowlog-max-len", state.slowlog.max_len.load(Ordering::Relaxed).to_string()),
         ("timeout", state.idle_timeout_secs.load(Ordering::Relaxed).to_string()),
-    ]
+    ];
+    // The encoding thresholds under both their names, as Redis answers for either.
+    for (slot, p) in encodings::PARAMS.iter().enumerate() {
+        let v = state.encodings.get(slot).to_string();
+        params.extend(p.alias.map(|a| (a, v.clone())));
+        params.push((p.name, v));
+    }
+    params
 }
 
 fn not_integer(name: &str) -> super::CmdError {
@@ -83,11 +91,28 @@ pub fn config(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
                 return Err(wrong_args());
             }
             // Check every pair before applying any, so that a bad one changes nothing.
-            let mut changes = Vec::new();
+            let (mut changes, mut thresholds) = (Vec::new(), Vec::new());
             for i in (2..args.len()).step_by(2) {
                 let name = args.lower(i);
                 let any = int_arg(args, i + 1).ok();
                 let n = any.filter(|&n| n >= 0);
+                if let Some(slot) = Thresholds::find(&name) {
+                    match any {
+                        Some(v) if v >= encodings::PARAMS[slot].min && v <= i32::MAX as i64 => {
+                            thresholds.push((slot, v))
+                        }
+                        Some(_) => {
+                            return Err(reply_err(format!(
+                                "ERR CONFIG SET failed (possibly related to argument '{name}') - argument must be \
+                                 between {} and {} inclusive",
+                                encodings::PARAMS[slot].min,
+                                i32::MAX
+                            )))
+                        }
+                        None => return Err(not_integer(&name)),
+                    }
+                    continue;
+                }
                 match (name.as_str(), n) {
                     ("slowlog-log-slower-than", _) => match any {
                         Some(v) => changes.push((2, v as u64)),
@@ -120,6 +145,9 @@ pub fn config(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
                 }
             }
             let st = ctx.state;
+            for (slot, v) in thresholds {
+                st.encodings.set(slot, v);
+            }
             for (which, n) in changes {
                 match which {
                     0 => st.max_conns.store(n as usize, Ordering::Relaxed),

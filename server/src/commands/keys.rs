@@ -1,14 +1,14 @@
 //! Key commands: DEL, EXISTS, TYPE, expiry (EXPIRE family, PERSIST, TTL family), KEYS, SCAN,
-//! RANDOMKEY and RENAME.
+//! RANDOMKEY, RENAME and COPY.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::ops::Bound;
 
-use scalodb::{Kind, Ttl};
+use scalodb::{Kind, Moved, Ttl};
 
 use super::args::Args;
-use super::kv::{unix_ms, DbKv, Expiry, Kv};
+use super::kv::{unix_ms, DbKv, Kv};
 use super::spec::{command_table, CommandSpec};
 use super::{int_arg, reply_err, CmdError, CmdResult, Ctx, SYNTAX};
 use crate::glob;
@@ -35,6 +35,7 @@ pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: Generic;
     "randomkey"    1      [READONLY]       -           "1.0.0"  randomkey    "Returns a random key name from the database.";
     "rename"       3      [WRITE]          (1, 2, 1)   "1.0.0"  rename       "Renames a key and overwrites the destination.";
     "renamenx"     3      [WRITE FAST]     (1, 2, 1)   "1.0.0"  renamenx     "Renames a key only when the target key name doesn't exist.";
+    "copy"         -3     [WRITE]          (1, 2, 1)   "6.2.0"  copy         "Copies the value of a key to a new key.";
 };
 
 /// Longest glob pattern accepted: matching costs up to pattern length × key length per key.
@@ -343,36 +344,54 @@ pub fn randomkey(ctx: &mut Ctx<'_>, _args: Args<'_>, out: &mut Out) -> CmdResult
 
 fn rename_generic(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out, nx: bool) -> CmdResult {
     let (src, dst) = (args.get(1), args.get(2));
-    if is_collection(ctx, src)? {
-        // The engine has no call that moves a collection to another key in one commit, and a
-        // copy element by element would not be atomic: refused rather than half done.
-        return Err(reply_err("ERR RENAME of a hash, list, set or sorted set is not supported yet"));
+    // One commit moves the value of any type with its expiry (inside EXEC: the transaction's).
+    let moved = if src == dst {
+        // Redis answers a rename onto itself without writing: OK, or 0 for RENAMENX.
+        match ctx.coll().kind_of(src)? {
+            Some(_) => Moved::Taken,
+            None => Moved::NoSource,
+        }
+    } else {
+        ctx.coll().rename(src, dst, !nx)?
+    };
+    match moved {
+        Moved::NoSource => return Err(reply_err("ERR no such key")),
+        Moved::Taken if nx => out.int(0),
+        Moved::Taken => out.ok(),
+        Moved::Done if nx => out.int(1),
+        Moved::Done => out.ok(),
     }
-    // A transaction cannot read a collection; RENAMENX only needs to know the key is taken.
-    let dst_is_collection = nx && is_collection(ctx, dst)?;
-    ctx.atomic(out, |kv, out| {
-        let Some(v) = kv.get(src)? else {
-            return Err(reply_err("ERR no such key"));
-        };
-        if nx && (dst_is_collection || kv.contains(dst)?) {
-            out.int(0);
-            return Ok(());
+    Ok(())
+}
+
+/// COPY source destination [DB 0] [REPLACE]: 1 if copied, 0 if the source is missing or the
+/// destination taken.
+pub fn copy(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
+    let (src, dst) = (args.get(1), args.get(2));
+    let mut replace = false;
+    let mut i = 3;
+    while i < args.len() {
+        match args.lower(i).as_str() {
+            "replace" => replace = true,
+            "db" if i + 1 < args.len() => {
+                // One database: index 0 is the only one there is.
+                match parse_i64(args.get(i + 1)) {
+                    Some(0) => {}
+                    Some(_) => return Err(reply_err("ERR DB index is out of range")),
+                    None => return Err(reply_err("ERR value is not an integer or out of range")),
+                }
+                i += 1;
+            }
+            _ => return Err(reply_err(SYNTAX)),
         }
-        if src != dst {
-            let expiry = match kv.ttl(src)? {
-                Ttl::Remaining(d) => Expiry::At(unix_ms() + d.as_millis().max(1) as u64),
-                Ttl::Missing | Ttl::Forever => Expiry::Never,
-            };
-            kv.delete(src)?;
-            kv.set(dst, &v, expiry)?;
-        }
-        if nx {
-            out.int(1);
-        } else {
-            out.ok();
-        }
-        Ok(())
-    })
+        i += 1;
+    }
+    if src == dst {
+        return Err(reply_err("ERR source and destination objects are the same"));
+    }
+    let moved = ctx.coll().copy(src, dst, replace)?;
+    out.int((moved == Moved::Done) as i64);
+    Ok(())
 }
 
 pub fn rename(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {

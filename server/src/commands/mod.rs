@@ -14,6 +14,7 @@ pub mod kv;
 mod lists;
 mod monitoring;
 mod multi;
+mod object;
 mod pubsub;
 mod sets;
 mod spec;

@@ -7,11 +7,11 @@ use std::sync::OnceLock;
 
 use super::spec::CommandSpec;
 use super::{
-    admin, blocking, cluster, connection, hashes, keys, lists, monitoring, multi, pubsub, sets, strings, zsets,
+    admin, blocking, cluster, connection, hashes, keys, lists, monitoring, multi, object, pubsub, sets, strings, zsets,
 };
 
 /// The families, in the order COMMAND, COMMAND DOCS and COMMAND LIST list their commands.
-const FAMILIES: [&[CommandSpec]; 14] = [
+const FAMILIES: [&[CommandSpec]; 15] = [
     connection::COMMANDS,
     admin::COMMANDS,
     monitoring::COMMANDS,
@@ -19,6 +19,7 @@ const FAMILIES: [&[CommandSpec]; 14] = [
     multi::COMMANDS,
     strings::COMMANDS,
     keys::COMMANDS,
+    object::COMMANDS,
     hashes::COMMANDS,
     lists::COMMANDS,
     blocking::LIST_COMMANDS,

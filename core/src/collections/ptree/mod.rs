@@ -50,6 +50,11 @@ impl PTree {
         PTree { root: None }
     }
 
+    /// Whether every entry sits in one packed leaf (one allocation): the compact form.
+    pub fn is_one_leaf(&self) -> bool {
+        matches!(self.root, None | Some(Node::Leaf(_)))
+    }
+
     fn summary(&self) -> (usize, usize, usize) {
         self.root.as_ref().map_or((0, 0, 0), Node::summary)
     }
