@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Black-box compatibility tests of `scalodb serve`: redis-cli replies, a short redis-benchmark run
-# (every command answered, no error), redis-py (test_redis_py.py beside this script), and a graceful
-# SIGTERM stop followed by a restart that still has every acknowledged write.
+# (every command answered, no error), redis-py (test_redis_py.py beside this script), the RQ job
+# queue (test_job_queue.py), and a graceful SIGTERM stop followed by a restart that still has every
+# acknowledged write.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 PYTHON=${PYTHON:-python3}
@@ -60,6 +61,9 @@ done
 
 # redis-py.
 SCALODB_PORT=$SCALODB_PORT timeout 300 "$PYTHON" "$HERE/test_redis_py.py" || failures=$((failures + 1))
+
+# RQ, a job-queue library, unchanged (test_job_queue.py, its jobs in rq_jobs.py).
+SCALODB_PORT=$SCALODB_PORT timeout 300 "$PYTHON" "$HERE/test_job_queue.py" || failures=$((failures + 1))
 
 # Logs, SLOWLOG, LATENCY, INFO and /metrics with promtool and prometheus: a server of its own.
 SCALODB_BIN=$BIN timeout 300 "$PYTHON" "$HERE/test_operations.py" || failures=$((failures + 1))
