@@ -1,5 +1,7 @@
 # Black-box tests of `scalodb serve` with redis-cli, redis-benchmark, redis-py and RQ, its memory under
-# pipelined writes (memory.sh), and the redis-benchmark comparison against redis-server. Included by the root Makefile.
+# pipelined writes (memory.sh), and the comparisons against redis-server: redis-benchmark on strings
+# (bench.sh), and redis-benchmark on lists, sets, hashes and sorted sets with the memory of large and
+# small collections (bench_types.sh). Included by the root Makefile.
 
 SERVER_TESTS_DIR := server/tests/blackbox
 SERVER_VENV := $(SERVER_TESTS_DIR)/.venv
@@ -36,6 +38,7 @@ test-server: check-tools server-tools server-venv ops-tools
 bench-server: check-tools server-tools
 	$(CARGO) build --release -p scalodb-cli
 	CARGO="$(CARGO)" $(SERVER_TESTS_DIR)/bench.sh
+	CARGO="$(CARGO)" $(SERVER_TESTS_DIR)/bench_types.sh
 
 EXTRA_TESTS += test-server
 EXTRA_BENCHES += bench-server
