@@ -80,7 +80,7 @@ fn dump_and_load_round_trip_with_ttls() {
     }
     let dump = run(&["dump", src.path().to_str().unwrap()]);
     let text = ok(&dump);
-    assert!(text.starts_with("scalodb-dump 1\n"));
+    assert!(text.starts_with("scalodb-dump 2\n"));
     assert_eq!(text.lines().count(), 4);
     let dest = tempfile::tempdir().unwrap();
     let d = dest.path().join("loaded");
@@ -93,6 +93,53 @@ fn dump_and_load_round_trip_with_ttls() {
     drop(db);
     let bad = run_stdin(&["load", d.to_str().unwrap()], b"not a dump\n");
     assert_ne!(bad.status.code(), Some(0));
+}
+
+#[test]
+fn dump_and_load_carry_every_type_and_read_version_1() {
+    use scalodb::{End, Kind, ZAddFlags};
+    let src = tempfile::tempdir().unwrap();
+    let fields: Vec<(String, String)> = (0..2500).map(|i| (format!("f{i:05}"), format!("v{i}"))).collect();
+    {
+        let db = Db::open(src.path()).unwrap();
+        db.hset("big", &fields).unwrap();
+        db.hset("h", &[("a", &b"\x00\xff"[..])]).unwrap();
+        db.expire("h", std::time::Duration::from_secs(3600)).unwrap();
+        db.push("l", End::Right, &["x", "y", "x"]).unwrap();
+        db.sadd("s", &["m", "n"]).unwrap();
+        db.zadd("z", &[(0.1, "a"), (-1e300, "b"), (f64::INFINITY, "c")], ZAddFlags::default()).unwrap();
+        db.put("str", "v").unwrap();
+    }
+    let text = ok(&run(&["dump", src.path().to_str().unwrap()]));
+    assert!(text.starts_with("scalodb-dump 2\n"));
+    assert_eq!(text.lines().count(), 1 + 6 + 2500 + 1 + 3 + 2 + 3, "a line per key and per element");
+    let dest = tempfile::tempdir().unwrap();
+    let d = dest.path().join("loaded");
+    ok(&run_stdin(&["load", d.to_str().unwrap()], text.as_bytes()));
+    let db = Db::open(&d).unwrap();
+    assert_eq!(db.hlen("big").unwrap(), 2500);
+    assert_eq!(db.hget("big", "f02499").unwrap().as_deref(), Some(&b"v2499"[..]));
+    assert_eq!(db.hget("h", "a").unwrap().as_deref(), Some(&b"\x00\xff"[..]));
+    assert!(matches!(db.ttl("h").unwrap(), Ttl::Remaining(d) if d.as_secs() > 3500));
+    assert_eq!(db.ttl("big").unwrap(), Ttl::Forever);
+    assert_eq!(db.lrange("l", 0, -1).unwrap(), vec![b"x".to_vec(), b"y".to_vec(), b"x".to_vec()]);
+    assert_eq!(db.smembers("s").unwrap(), vec![b"m".to_vec(), b"n".to_vec()]);
+    assert_eq!(db.zscore("z", "a").unwrap(), Some(0.1));
+    assert_eq!(db.zscore("z", "b").unwrap(), Some(-1e300));
+    assert_eq!(db.zscore("z", "c").unwrap(), Some(f64::INFINITY));
+    assert_eq!(db.kind_of("str").unwrap(), Some(Kind::String));
+    drop(db);
+
+    // A version 1 dump (strings only) still loads; a short or damaged collection is refused.
+    let d1 = dest.path().join("v1");
+    ok(&run_stdin(&["load", d1.to_str().unwrap()], b"scalodb-dump 1\n6b 76 0\n"));
+    assert_eq!(Db::open(&d1).unwrap().get("k").unwrap().as_deref(), Some(&b"v"[..]));
+    let d2 = dest.path().join("short");
+    let short = run_stdin(&["load", d2.to_str().unwrap()], b"scalodb-dump 2\n6b hash 0 2\n61 62\n");
+    assert_ne!(short.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("short"), "{}", String::from_utf8_lossy(&short.stderr));
+    let nan = run_stdin(&["load", d2.to_str().unwrap()], b"scalodb-dump 2\n6b zset 0 1\n61 NaN\n");
+    assert!(String::from_utf8_lossy(&nan.stderr).contains("bad score"));
 }
 
 #[test]
