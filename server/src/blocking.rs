@@ -1,5 +1,5 @@
-//! The registry of clients blocked in BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN and BZPOPMAX,
-//! and how a write serves them.
+//! The registry of clients blocked in BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN,
+//! BZPOPMAX and BZMPOP, and how a write serves them.
 //!
 //! A blocked client is queued, in the order it blocked, on each key it waits for. After a write
 //! that may have added elements to a key (`signal`), the writer itself serves that key's queue
@@ -66,6 +66,15 @@ impl Registry {
         // Orders the caller's write before this read (the other half of `block`'s count).
         std::sync::atomic::fence(Ordering::SeqCst);
         self.blocked.load(Ordering::SeqCst) > 0
+    }
+
+    /// INFO's `blocked_clients` and `total_blocking_keys`: the clients blocked now, and the keys
+    /// at least one of them waits for. Read under the lock, where the count is exact (a client
+    /// counted for its last try in `block` is either queued or uncounted again before it is
+    /// released).
+    pub fn counts(&self) -> (usize, usize) {
+        let queues = self.queues.lock();
+        (self.blocked.load(Ordering::SeqCst), queues.len())
     }
 
     /// Runs the pop once more under the lock; if it finds nothing, queues the client on each of

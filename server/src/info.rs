@@ -68,9 +68,13 @@ pub fn render(state: &ServerState, wanted: &[String]) -> Result<String> {
                 );
             }
             "clients" => {
+                // Clients blocked in BLPOP and the like, and the keys they wait for. Nothing here
+                // blocks until a key is deleted (Redis's XREADGROUP does), hence the last 0.
+                let (blocked, blocking_keys) = state.blocked.counts();
                 let _ = write!(
                     s,
-                    "# Clients\r\nconnected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:0\r\n",
+                    "# Clients\r\nconnected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:{blocked}\r\n\
+                     total_blocking_keys:{blocking_keys}\r\ntotal_blocking_keys_on_nokey:0\r\n",
                     state.connected.load(Ordering::Relaxed),
                     state.max_conns.load(Ordering::Relaxed),
                 );
@@ -123,11 +127,14 @@ pub fn render(state: &ServerState, wanted: &[String]) -> Result<String> {
             "stats" => {
                 let c = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
                 let errors: u64 = state.cmdstats.used().map(|(_, s)| c(&s.failed) + c(&s.rejected)).sum();
+                // Channels and patterns with a subscriber; no shard channels (no SSUBSCRIBE).
+                let (channels, patterns) = state.pubsub.counts();
                 let _ = write!(
                     s,
                     "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
                      instantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\n\
-                     keyspace_hits:{}\r\nkeyspace_misses:{}\r\ntotal_error_replies:{errors}\r\n\
+                     keyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{channels}\r\n\
+                     pubsub_patterns:{patterns}\r\npubsubshard_channels:0\r\ntotal_error_replies:{errors}\r\n\
                      rejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\n\
                      total_transactions:{}\r\ntransaction_conflicts:{}\r\n",
                     c(&state.total_connections),

@@ -245,6 +245,13 @@ impl Hub {
         self.inner.read().channels.get(channel).map_or(0, HashMap::len)
     }
 
+    /// INFO's `pubsub_channels` and `pubsub_patterns`: the channels and the distinct patterns
+    /// with at least one subscriber.
+    pub fn counts(&self) -> (usize, usize) {
+        let inner = self.inner.read();
+        (inner.channels.len(), inner.patterns.len())
+    }
+
     /// PUBSUB NUMPAT: distinct patterns subscribed to.
     pub fn numpat(&self) -> usize {
         self.inner.read().patterns.len()

@@ -1,7 +1,8 @@
 //! The blocking pops over real TCP connections: woken by another client's write, served in the
 //! order clients blocked, timeouts (only a lower bound on the time is checked), BLMOVE,
-//! BZPOPMIN woken by ZADD, no blocking inside MULTI, a blocked client that disconnects taking
-//! nothing, and other clients served meanwhile.
+//! BZPOPMIN woken by ZADD, BLMPOP and BZMPOP, no blocking inside MULTI, a blocked client that
+//! disconnects taking nothing, other clients served meanwhile, and INFO's count of blocked
+//! clients.
 
 mod support;
 
@@ -219,4 +220,229 @@ fn a_blocked_client_that_disconnects_takes_nothing() {
     settle();
     assert_eq!(pusher.cmd(&["RPUSH", "fresh", "kept"]), Reply::Int(1));
     assert_eq!(pusher.cmd(&["LRANGE", "fresh", "0", "-1"]), arr(vec![b("kept")]));
+}
+
+/// Reads the next reply's bytes, which must be `expected` exactly.
+fn read_raw(c: &mut Client, expected: &[u8]) {
+    let mut got = vec![0u8; expected.len()];
+    std::io::Read::read_exact(c.reader_mut(), &mut got).unwrap();
+    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(expected));
+}
+
+/// `[key, [elements]]`, BLMPOP's reply.
+fn popped(key: &str, elements: &[&str]) -> Reply {
+    arr(vec![b(key), arr(elements.iter().map(|e| b(e)).collect())])
+}
+
+/// `[key, [[member, score], ...]]`, BZMPOP's reply in RESP2.
+fn zpopped(key: &str, pairs: &[(&str, &str)]) -> Reply {
+    arr(vec![b(key), arr(pairs.iter().map(|(m, s)| arr(vec![b(m), b(s)])).collect())])
+}
+
+#[test]
+fn blmpop_serves_blocked_clients_in_order_each_up_to_its_count() {
+    let (_s, addr) = server();
+    let mut first = Client::connect(addr);
+    let mut second = Client::connect(addr);
+    let mut third = Client::connect(addr);
+    let mut pusher = Client::connect(addr);
+    send(&mut first, &["BLMPOP", "0", "2", "a", "b", "LEFT", "COUNT", "2"]);
+    settle();
+    send(&mut second, &["BLMPOP", "0", "1", "b", "RIGHT"]);
+    settle();
+    send(&mut third, &["BLMPOP", "0", "2", "b", "a", "LEFT", "COUNT", "5"]);
+    settle();
+    // One push serves all three, in the order they blocked.
+    assert_eq!(pusher.cmd(&["RPUSH", "b", "1", "2", "3", "4"]), Reply::Int(4));
+    assert_eq!(first.read().unwrap(), popped("b", &["1", "2"]));
+    assert_eq!(second.read().unwrap(), popped("b", &["4"]));
+    assert_eq!(third.read().unwrap(), popped("b", &["3"]));
+    assert_eq!(pusher.cmd(&["EXISTS", "b"]), Reply::Int(0));
+    // Something there already: no blocking, the first key with elements in order.
+    assert_eq!(pusher.cmd(&["RPUSH", "a", "x"]), Reply::Int(1));
+    assert_eq!(pusher.cmd(&["RPUSH", "b", "y"]), Reply::Int(1));
+    assert_eq!(first.cmd(&["BLMPOP", "0", "3", "none", "b", "a", "RIGHT"]), popped("b", &["y"]));
+    // A push to a list nobody waits for stays there; one to the second key waited for serves.
+    send(&mut first, &["BLMPOP", "5", "2", "p", "q", "LEFT"]);
+    settle();
+    assert_eq!(pusher.cmd(&["LPUSH", "other", "o"]), Reply::Int(1));
+    assert_eq!(pusher.cmd(&["LPUSH", "q", "v"]), Reply::Int(1));
+    assert_eq!(first.read().unwrap(), popped("q", &["v"]));
+    assert_eq!(pusher.cmd(&["LRANGE", "other", "0", "-1"]), arr(vec![b("o")]));
+}
+
+#[test]
+fn bzmpop_is_woken_by_zadd_and_skips_keys_of_another_type_while_blocked() {
+    let (_s, addr) = server();
+    let mut waiter = Client::connect(addr);
+    let mut writer = Client::connect(addr);
+    send(&mut waiter, &["BZMPOP", "0", "2", "z1", "z2", "MAX", "COUNT", "2"]);
+    settle();
+    assert_eq!(writer.cmd(&["ZADD", "z2", "1", "a", "2", "b", "3", "c"]), Reply::Int(3));
+    assert_eq!(waiter.read().unwrap(), zpopped("z2", &[("c", "3"), ("b", "2")]));
+    assert_eq!(waiter.cmd(&["BZMPOP", "0", "1", "z2", "MIN"]), zpopped("z2", &[("a", "1")]));
+    // A list pushed to a key it waits on does not serve it: the next key does.
+    send(&mut waiter, &["BZMPOP", "0", "2", "k", "z3", "MIN"]);
+    settle();
+    assert_eq!(writer.cmd(&["RPUSH", "k", "x"]), Reply::Int(1));
+    settle();
+    assert_eq!(writer.cmd(&["ZADD", "z3", "7", "m"]), Reply::Int(1));
+    assert_eq!(waiter.read().unwrap(), zpopped("z3", &[("m", "7")]));
+    assert_eq!(writer.cmd(&["LRANGE", "k", "0", "-1"]), arr(vec![b("x")]));
+    // And a BLMPOP likewise skips a sorted set.
+    send(&mut waiter, &["BLMPOP", "0", "2", "z4", "l", "LEFT"]);
+    settle();
+    assert_eq!(writer.cmd(&["ZADD", "z4", "1", "m"]), Reply::Int(1));
+    settle();
+    assert_eq!(writer.cmd(&["RPUSH", "l", "e"]), Reply::Int(1));
+    assert_eq!(waiter.read().unwrap(), popped("l", &["e"]));
+}
+
+#[test]
+fn a_served_bzmpop_answers_in_its_own_protocol() {
+    let (_s, addr) = server();
+    let mut waiter = Client::connect(addr);
+    let mut writer = Client::connect(addr);
+    assert!(matches!(waiter.cmd(&["HELLO", "3"]), Reply::Map(_)));
+    send(&mut waiter, &["BZMPOP", "0", "1", "z", "MIN", "COUNT", "2"]);
+    settle();
+    assert_eq!(writer.cmd(&["ZADD", "z", "1.5", "m", "-inf", "low", "9", "top"]), Reply::Int(3));
+    read_raw(&mut waiter, b"*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$3\r\nlow\r\n,-inf\r\n*2\r\n$1\r\nm\r\n,1.5\r\n");
+    send(&mut waiter, &["BLMPOP", "0", "1", "l", "RIGHT", "COUNT", "2"]);
+    settle();
+    assert_eq!(writer.cmd(&["RPUSH", "l", "a", "b", "c"]), Reply::Int(3));
+    read_raw(&mut waiter, b"*2\r\n$1\r\nl\r\n*2\r\n$1\r\nc\r\n$1\r\nb\r\n");
+}
+
+#[test]
+fn blmpop_and_bzmpop_time_out_with_a_null() {
+    let (_s, addr) = server();
+    let mut c = Client::connect(addr);
+    let started = Instant::now();
+    send(&mut c, &["BLMPOP", "0.3", "2", "q", "r", "LEFT"]);
+    read_raw(&mut c, b"*-1\r\n");
+    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+    let started = Instant::now();
+    send(&mut c, &["BZMPOP", "0.2", "1", "z", "MAX", "COUNT", "3"]);
+    read_raw(&mut c, b"*-1\r\n");
+    assert!(started.elapsed() >= Duration::from_millis(200), "{:?}", started.elapsed());
+    assert!(matches!(c.cmd(&["HELLO", "3"]), Reply::Map(_)));
+    send(&mut c, &["BLMPOP", "0.1", "1", "q", "RIGHT"]);
+    read_raw(&mut c, b"_\r\n");
+    send(&mut c, &["BZMPOP", "0.1", "1", "z", "MIN"]);
+    read_raw(&mut c, b"_\r\n");
+    // Nothing was left behind: a push afterwards stays in the list.
+    assert_eq!(c.cmd(&["RPUSH", "q", "kept"]), Reply::Int(1));
+    assert_eq!(c.cmd(&["LLEN", "q"]), Reply::Int(1));
+}
+
+#[test]
+fn blmpop_and_bzmpop_refuse_bad_arguments() {
+    let (_s, addr) = server();
+    let mut c = Client::connect(addr);
+    let numkeys = "ERR numkeys should be greater than 0";
+    let count = "ERR count should be greater than 0";
+    assert_eq!(c.cmd(&["BLMPOP", "0", "0", "q", "LEFT"]).err_text(), numkeys);
+    assert_eq!(c.cmd(&["BLMPOP", "0", "x", "q", "LEFT"]).err_text(), numkeys);
+    assert_eq!(c.cmd(&["BZMPOP", "0", "-1", "z", "MIN"]).err_text(), numkeys);
+    assert_eq!(c.cmd(&["BLMPOP", "0", "1", "q", "MIN"]).err_text(), "ERR syntax error");
+    assert_eq!(c.cmd(&["BLMPOP", "0", "3", "q", "r", "LEFT"]).err_text(), "ERR syntax error");
+    assert_eq!(c.cmd(&["BLMPOP", "0", "1", "q", "LEFT", "COUNT"]).err_text(), "ERR syntax error");
+    assert_eq!(c.cmd(&["BZMPOP", "0", "1", "z", "LEFT"]).err_text(), "ERR syntax error");
+    assert_eq!(c.cmd(&["BZMPOP", "0", "1", "z", "MIN", "COUNT", "1", "COUNT", "1"]).err_text(), "ERR syntax error");
+    assert_eq!(c.cmd(&["BLMPOP", "0", "1", "q", "LEFT", "COUNT", "0"]).err_text(), count);
+    assert_eq!(c.cmd(&["BZMPOP", "0", "1", "z", "MAX", "COUNT", "-2"]).err_text(), count);
+    assert_eq!(c.cmd(&["BLMPOP", "x", "1", "q", "LEFT"]).err_text(), "ERR timeout is not a float or out of range");
+    assert_eq!(c.cmd(&["BZMPOP", "-1", "1", "z", "MIN"]).err_text(), "ERR timeout is negative");
+    assert_eq!(c.cmd(&["BLMPOP", "0", "1", "q"]).err_text(), "ERR wrong number of arguments for 'blmpop' command");
+    assert_eq!(c.cmd(&["BZMPOP", "0", "1", "z"]).err_text(), "ERR wrong number of arguments for 'bzmpop' command");
+    assert_eq!(c.cmd(&["SET", "s", "v"]), Reply::Simple("OK".into()));
+    assert!(c.cmd(&["BLMPOP", "0", "2", "q", "s", "LEFT"]).err_text().starts_with("WRONGTYPE"));
+    assert!(c.cmd(&["BZMPOP", "0", "1", "s", "MAX"]).err_text().starts_with("WRONGTYPE"));
+    // Nobody was left blocked by a refused command.
+    assert_eq!(info_field(&mut c, "clients", "blocked_clients"), "0");
+}
+
+#[test]
+fn inside_multi_blmpop_and_bzmpop_answer_at_once() {
+    let (_s, addr) = server();
+    let mut c = Client::connect(addr);
+    let queued = || Reply::Simple("QUEUED".into());
+    assert_eq!(c.cmd(&["MULTI"]), Reply::Simple("OK".into()));
+    assert_eq!(c.cmd(&["BLMPOP", "0", "1", "q", "LEFT"]), queued());
+    assert_eq!(c.cmd(&["BZMPOP", "0", "1", "z", "MIN"]), queued());
+    assert_eq!(c.cmd(&["RPUSH", "q", "a", "b"]), queued());
+    assert_eq!(c.cmd(&["ZADD", "z", "1", "m"]), queued());
+    assert_eq!(c.cmd(&["BLMPOP", "0", "1", "q", "RIGHT", "COUNT", "5"]), queued());
+    assert_eq!(c.cmd(&["BZMPOP", "0", "1", "z", "MIN"]), queued());
+    let started = Instant::now();
+    assert_eq!(
+        c.cmd(&["EXEC"]),
+        arr(vec![
+            Reply::Nil,
+            Reply::Nil,
+            Reply::Int(2),
+            Reply::Int(1),
+            popped("q", &["b", "a"]),
+            zpopped("z", &[("m", "1")])
+        ])
+    );
+    assert!(started.elapsed() < Duration::from_secs(5), "EXEC waited");
+    // The nils are null arrays, as outside MULTI.
+    assert_eq!(c.cmd(&["MULTI"]), Reply::Simple("OK".into()));
+    assert_eq!(c.cmd(&["BLMPOP", "0", "1", "q", "LEFT"]), queued());
+    send(&mut c, &["EXEC"]);
+    read_raw(&mut c, b"*1\r\n*-1\r\n");
+}
+
+/// One field of `INFO section`.
+fn info_field(c: &mut Client, section: &str, field: &str) -> String {
+    let Reply::Bulk(text) = c.cmd(&["INFO", section]) else { panic!("INFO is a bulk string") };
+    let text = String::from_utf8(text).unwrap();
+    let prefix = format!("{field}:");
+    let line = text.split("\r\n").find(|l| l.starts_with(&prefix));
+    line.unwrap_or_else(|| panic!("INFO {section} has no {field}: {text}"))[prefix.len()..].to_string()
+}
+
+/// Waits until INFO's `field` reads `want` (a disconnect is noticed by the server a little later).
+fn wait_info(c: &mut Client, section: &str, field: &str, want: &str) {
+    let until = Instant::now() + Duration::from_secs(10);
+    while info_field(c, section, field) != want {
+        assert!(Instant::now() < until, "{field} stayed {}", info_field(c, section, field));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn info_counts_blocked_clients_and_the_keys_they_wait_for() {
+    let (_s, addr) = server();
+    let mut c = Client::connect(addr);
+    let mut first = Client::connect(addr);
+    let mut second = Client::connect(addr);
+    let counts =
+        |c: &mut Client| (info_field(c, "clients", "blocked_clients"), info_field(c, "clients", "total_blocking_keys"));
+    let n = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(counts(&mut c), n("0", "0"));
+    send(&mut first, &["BLPOP", "a", "b", "0"]);
+    settle();
+    assert_eq!(counts(&mut c), n("1", "2"));
+    send(&mut second, &["BZMPOP", "0", "2", "b", "z", "MIN"]);
+    settle();
+    assert_eq!(counts(&mut c), n("2", "3"), "a and b for the first, b and z for the second");
+    assert_eq!(c.cmd(&["RPUSH", "a", "x"]), Reply::Int(1));
+    assert_eq!(first.read().unwrap(), arr(vec![b("a"), b("x")]));
+    assert_eq!(counts(&mut c), n("1", "2"));
+    assert_eq!(c.cmd(&["ZADD", "z", "1", "m"]), Reply::Int(1));
+    assert_eq!(second.read().unwrap(), zpopped("z", &[("m", "1")]));
+    assert_eq!(counts(&mut c), n("0", "0"));
+    // A timeout and a disconnect unblock too.
+    assert_eq!(first.cmd(&["BLMPOP", "0.1", "1", "q", "LEFT"]), Reply::Nil);
+    assert_eq!(counts(&mut c), n("0", "0"));
+    send(&mut second, &["BRPOP", "q", "0"]);
+    settle();
+    assert_eq!(counts(&mut c), n("1", "1"));
+    drop(second);
+    wait_info(&mut c, "clients", "blocked_clients", "0");
+    assert_eq!(counts(&mut c), n("0", "0"));
+    assert_eq!(info_field(&mut c, "clients", "total_blocking_keys_on_nokey"), "0");
 }

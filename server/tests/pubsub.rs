@@ -290,3 +290,44 @@ fn drains_then_closes(c: &mut Client) -> bool {
         }
     }
 }
+
+/// One field of `INFO stats`.
+fn stats_field(c: &mut Client, field: &str) -> String {
+    let Reply::Bulk(text) = c.cmd(&["INFO", "stats"]) else { panic!("INFO is a bulk string") };
+    let text = String::from_utf8(text).unwrap();
+    let prefix = format!("{field}:");
+    let line = text.split("\r\n").find(|l| l.starts_with(&prefix));
+    line.unwrap_or_else(|| panic!("INFO stats has no {field}: {text}"))[prefix.len()..].to_string()
+}
+
+#[test]
+fn info_counts_the_channels_and_patterns_with_subscribers() {
+    let server = start(ServerConfig::default());
+    let addr = server.local_addr();
+    let mut c = Client::connect(addr);
+    let mut s1 = Client::connect(addr);
+    let mut s2 = Client::connect(addr);
+    let mut p = Client::connect(addr);
+    let counts =
+        |c: &mut Client| ["pubsub_channels", "pubsub_patterns", "pubsubshard_channels"].map(|f| stats_field(c, f));
+    assert_eq!(counts(&mut c), ["0", "0", "0"]);
+    cmd_n(&mut s1, &["SUBSCRIBE", "a", "b"], 2);
+    cmd_n(&mut s2, &["SUBSCRIBE", "b", "c"], 2);
+    assert_eq!(counts(&mut c), ["3", "0", "0"], "channels, not subscriptions");
+    cmd_n(&mut p, &["PSUBSCRIBE", "n*", "m?"], 2);
+    cmd_n(&mut s2, &["PSUBSCRIBE", "n*"], 1);
+    assert_eq!(counts(&mut c), ["3", "2", "0"], "distinct patterns");
+    cmd_n(&mut s1, &["UNSUBSCRIBE", "a"], 1);
+    assert_eq!(counts(&mut c), ["2", "2", "0"]);
+    cmd_n(&mut p, &["PUNSUBSCRIBE"], 2);
+    assert_eq!(counts(&mut c), ["2", "1", "0"], "n* is still s2's");
+    // A subscriber that disconnects leaves its channels and patterns.
+    drop(s2);
+    let until = Instant::now() + Duration::from_secs(10);
+    while counts(&mut c) != ["1", "0", "0"] {
+        assert!(Instant::now() < until, "counts stayed {:?}", counts(&mut c));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    cmd_n(&mut s1, &["RESET"], 1);
+    assert_eq!(counts(&mut c), ["0", "0", "0"]);
+}

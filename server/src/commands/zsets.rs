@@ -19,9 +19,9 @@ use super::zranges::{
 use super::{reply_err, CmdResult, Ctx, NOT_FLOAT, SYNTAX};
 use crate::resp::Out;
 
-/// The sorted set commands (columns: `spec.rs`). ZUNION, ZINTER and ZDIFF take their keys after
-/// a count, which the key columns cannot say: as in Redis they declare none (the store forms
-/// declare their destination).
+/// The sorted set commands (columns: `spec.rs`). ZUNION, ZINTER, ZDIFF and ZMPOP take their keys
+/// after a count, which the key columns cannot say: as in Redis they declare none (the store
+/// forms declare their destination).
 pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: SortedSet;
     // name              arity  flags            keys       since    handler            summary
     "zadd"               -4     [WRITE FAST]     (1, 1, 1)  "1.2.0"  zadd               "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.";
@@ -42,6 +42,7 @@ pub(super) const COMMANDS: &[CommandSpec] = command_table! { group: SortedSet;
     "zrevrangebylex"     -4     [READONLY]       (1, 1, 1)  "2.8.9"  zrevrangebylex     "Returns members in a sorted set within a lexicographical range in reverse order.";
     "zpopmin"            -2     [WRITE FAST]     (1, 1, 1)  "5.0.0"  zpopmin            "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.";
     "zpopmax"            -2     [WRITE FAST]     (1, 1, 1)  "5.0.0"  zpopmax            "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.";
+    "zmpop"              -4     [WRITE]          -          "7.0.0"  zmpop              "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.";
     "zremrangebyrank"    4      [WRITE]          (1, 1, 1)  "2.0.0"  zremrangebyrank    "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.";
     "zremrangebyscore"   4      [WRITE]          (1, 1, 1)  "1.2.0"  zremrangebyscore   "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.";
     "zremrangebylex"     4      [WRITE]          (1, 1, 1)  "2.8.9"  zremrangebylex     "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.";
@@ -231,6 +232,13 @@ pub fn zpopmin(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 pub fn zpopmax(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     zpop(ctx, args, out, true)
+}
+
+/// `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]`: `[key, [[member, score], ...]]` from
+/// the first non-empty sorted set (pairs in RESP2 too, unlike ZPOPMIN), or a null array
+/// (`blocking::mpop`, which BZMPOP shares).
+pub fn zmpop(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
+    super::blocking::mpop(ctx, args, out, true)
 }
 
 pub fn zremrangebyrank(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {

@@ -157,3 +157,103 @@ fn arity_and_type_errors() {
     assert_eq!(c.cmd(&["RPUSHX", "s", "x"]).err_text(), WRONGTYPE);
     assert_eq!(c.cmd(&["LPOS", "s", "x"]).err_text(), WRONGTYPE);
 }
+
+/// The exact bytes of the reply to `args` (for the shapes `Reply` does not tell apart: a null
+/// array from a null bulk string, RESP3 doubles).
+pub fn raw_reply(c: &mut crate::support::Client, args: &[&str], expected: &[u8]) {
+    let raw: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+    c.send_raw(&crate::support::encode(&raw)).unwrap();
+    let mut got = vec![0u8; expected.len()];
+    std::io::Read::read_exact(c.reader_mut(), &mut got).unwrap();
+    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(expected), "{args:?}");
+}
+
+/// `[key, [elements]]`, LMPOP's reply.
+fn popped(key: &str, elements: &[&str]) -> Reply {
+    Reply::Array(vec![b(key), bulks(elements)])
+}
+
+#[test]
+fn lmpop_pops_from_the_first_list_that_has_elements() {
+    let (_server, mut c) = connect();
+    assert_eq!(c.cmd(&["RPUSH", "b", "1", "2", "3", "4"]), int(4));
+    assert_eq!(c.cmd(&["RPUSH", "c", "x"]), int(1));
+    // `a` is missing, `b` comes before `c`.
+    assert_eq!(c.cmd(&["LMPOP", "3", "a", "b", "c", "LEFT"]), popped("b", &["1"]));
+    assert_eq!(c.cmd(&["LMPOP", "2", "b", "c", "right", "COUNT", "2"]), popped("b", &["4", "3"]));
+    assert_eq!(c.cmd(&["lmpop", "1", "b", "left", "count", "10"]), popped("b", &["2"]), "fewer than COUNT");
+    assert_eq!(c.cmd(&["EXISTS", "b"]), int(0), "popped empty: gone");
+    assert_eq!(c.cmd(&["LMPOP", "2", "b", "c", "LEFT"]), popped("c", &["x"]));
+    // Nothing anywhere: a null array (RESP2 `*-1`).
+    raw_reply(&mut c, &["LMPOP", "2", "b", "c", "LEFT"], b"*-1\r\n");
+    raw_reply(&mut c, &["LMPOP", "1", "b", "RIGHT", "COUNT", "3"], b"*-1\r\n");
+    // The same key twice is tried twice, harmlessly.
+    assert_eq!(c.cmd(&["RPUSH", "d", "y", "z"]), int(2));
+    assert_eq!(c.cmd(&["LMPOP", "2", "d", "d", "RIGHT"]), popped("d", &["z"]));
+    assert_eq!(c.cmd(&["LRANGE", "d", "0", "-1"]), bulks(&["y"]));
+}
+
+#[test]
+fn lmpop_refuses_bad_arguments_with_redis_errors() {
+    let (_server, mut c) = connect();
+    assert_eq!(c.cmd(&["RPUSH", "l", "v"]), int(1));
+    for numkeys in ["0", "-1", "x", "1.5", "99999999999999999999"] {
+        assert_eq!(
+            c.cmd(&["LMPOP", numkeys, "l", "LEFT"]).err_text(),
+            "ERR numkeys should be greater than 0",
+            "{numkeys}"
+        );
+    }
+    for args in [
+        &["LMPOP", "1", "l", "UP"][..],
+        &["LMPOP", "2", "l", "LEFT"],
+        &["LMPOP", "5", "l", "m", "LEFT"],
+        &["LMPOP", "1", "l", "RIGHT", "LEFT"],
+        &["LMPOP", "1", "l", "LEFT", "COUNT"],
+        &["LMPOP", "1", "l", "LEFT", "COUNT", "1", "COUNT", "2"],
+        &["LMPOP", "1", "l", "LEFT", "BOGUS", "1"],
+        &["LMPOP", "1", "l", "MIN"],
+    ] {
+        assert_eq!(c.cmd(args).err_text(), "ERR syntax error", "{args:?}");
+    }
+    for count in ["0", "-1", "x"] {
+        assert_eq!(
+            c.cmd(&["LMPOP", "1", "l", "LEFT", "COUNT", count]).err_text(),
+            "ERR count should be greater than 0",
+            "{count}"
+        );
+    }
+    assert_eq!(c.cmd(&["LMPOP", "1", "l"]).err_text(), arity("lmpop"));
+    assert_eq!(c.cmd(&["LMPOP"]).err_text(), arity("lmpop"));
+    assert_eq!(c.cmd(&["LRANGE", "l", "0", "-1"]), bulks(&["v"]), "refused pops take nothing");
+}
+
+#[test]
+fn lmpop_stops_at_a_key_of_another_type_only_before_a_non_empty_list() {
+    let (_server, mut c) = connect();
+    assert_eq!(c.cmd(&["SET", "s", "v"]), ok());
+    assert_eq!(c.cmd(&["ZADD", "z", "1", "m"]), int(1));
+    assert_eq!(c.cmd(&["RPUSH", "l", "a", "b"]), int(2));
+    assert_eq!(c.cmd(&["LMPOP", "2", "s", "l", "LEFT"]).err_text(), WRONGTYPE);
+    assert_eq!(c.cmd(&["LMPOP", "3", "missing", "z", "l", "LEFT"]).err_text(), WRONGTYPE);
+    assert_eq!(c.cmd(&["LRANGE", "l", "0", "-1"]), bulks(&["a", "b"]), "a refused pop takes nothing");
+    // Redis looks no further than the first list with elements.
+    assert_eq!(c.cmd(&["LMPOP", "2", "l", "s", "LEFT"]), popped("l", &["a"]));
+}
+
+#[test]
+fn lmpop_in_resp3_and_inside_exec() {
+    let (_server, mut c) = connect();
+    assert_eq!(c.cmd(&["RPUSH", "l", "a", "b"]), int(2));
+    assert!(matches!(c.cmd(&["HELLO", "3"]), Reply::Map(_)));
+    raw_reply(&mut c, &["LMPOP", "1", "l", "RIGHT", "COUNT", "2"], b"*2\r\n$1\r\nl\r\n*2\r\n$1\r\nb\r\n$1\r\na\r\n");
+    raw_reply(&mut c, &["LMPOP", "1", "l", "LEFT"], b"_\r\n");
+    assert!(matches!(c.cmd(&["HELLO", "2"]), Reply::Array(_)));
+    // Inside EXEC it pops what the transaction's own commands pushed.
+    assert_eq!(c.cmd(&["MULTI"]), ok());
+    assert_eq!(c.cmd(&["LMPOP", "1", "m", "LEFT"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["RPUSH", "m", "x", "y"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["LMPOP", "2", "l", "m", "LEFT", "COUNT", "5"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["EXEC"]), Reply::Array(vec![Reply::Nil, int(2), popped("m", &["x", "y"])]));
+    assert_eq!(c.cmd(&["EXISTS", "m"]), int(0));
+}

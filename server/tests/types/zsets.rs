@@ -217,3 +217,68 @@ fn arity_and_type_errors() {
     assert_eq!(c.cmd(&["ZRANGEBYSCORE", "l", "0", "1"]).err_text(), WRONGTYPE);
     assert_eq!(c.cmd(&["ZINCRBY", "l", "1", "m"]).err_text(), WRONGTYPE);
 }
+
+/// `[key, [[member, score], ...]]`, ZMPOP's reply in RESP2 (scores as text).
+fn zpopped(key: &str, pairs: &[(&str, &str)]) -> Reply {
+    Reply::Array(vec![b(key), Reply::Array(pairs.iter().map(|(m, s)| bulks(&[m, s])).collect())])
+}
+
+#[test]
+fn zmpop_pops_from_the_first_sorted_set_that_has_members() {
+    let (_server, mut c) = connect();
+    five(&mut c);
+    assert_eq!(c.cmd(&["ZADD", "other", "-inf", "low"]), int(1));
+    assert_eq!(c.cmd(&["ZMPOP", "3", "missing", "r", "other", "MIN"]), zpopped("r", &[("a", "1")]));
+    // Pairs even in RESP2 (unlike ZPOPMIN with a count), the highest first for MAX.
+    assert_eq!(c.cmd(&["ZMPOP", "1", "r", "max", "COUNT", "2"]), zpopped("r", &[("e", "5"), ("d", "4")]));
+    assert_eq!(c.cmd(&["zmpop", "1", "r", "min", "count", "10"]), zpopped("r", &[("b", "2"), ("c", "3")]));
+    assert_eq!(c.cmd(&["EXISTS", "r"]), int(0), "popped empty: gone");
+    assert_eq!(c.cmd(&["ZMPOP", "2", "r", "other", "MAX"]), zpopped("other", &[("low", "-inf")]));
+    crate::lists::raw_reply(&mut c, &["ZMPOP", "2", "r", "other", "MIN"], b"*-1\r\n");
+}
+
+#[test]
+fn zmpop_refuses_bad_arguments_with_redis_errors() {
+    let (_server, mut c) = connect();
+    five(&mut c);
+    for numkeys in ["0", "-3", "one"] {
+        assert_eq!(c.cmd(&["ZMPOP", numkeys, "r", "MIN"]).err_text(), "ERR numkeys should be greater than 0");
+    }
+    for args in [
+        &["ZMPOP", "1", "r", "LEFT"][..],
+        &["ZMPOP", "2", "r", "MIN"],
+        &["ZMPOP", "1", "r", "MIN", "MAX"],
+        &["ZMPOP", "1", "r", "MIN", "COUNT"],
+        &["ZMPOP", "1", "r", "MAX", "COUNT", "1", "COUNT", "1"],
+        &["ZMPOP", "1", "r", "MAX", "WITHSCORES"],
+    ] {
+        assert_eq!(c.cmd(args).err_text(), "ERR syntax error", "{args:?}");
+    }
+    for count in ["0", "-1", "1.5"] {
+        assert_eq!(c.cmd(&["ZMPOP", "1", "r", "MIN", "COUNT", count]).err_text(), "ERR count should be greater than 0");
+    }
+    assert_eq!(c.cmd(&["ZMPOP", "1", "r"]).err_text(), arity("zmpop"));
+    assert_eq!(c.cmd(&["RPUSH", "l", "x"]), int(1));
+    assert_eq!(c.cmd(&["ZMPOP", "2", "l", "r", "MIN"]).err_text(), WRONGTYPE);
+    assert_eq!(c.cmd(&["ZCARD", "r"]), int(5), "refused pops take nothing");
+    assert_eq!(c.cmd(&["ZMPOP", "2", "r", "l", "MIN"]), zpopped("r", &[("a", "1")]));
+}
+
+#[test]
+fn zmpop_in_resp3_and_inside_exec() {
+    let (_server, mut c) = connect();
+    assert_eq!(c.cmd(&["ZADD", "z", "1.5", "m", "2", "n"]), int(2));
+    assert!(matches!(c.cmd(&["HELLO", "3"]), Reply::Map(_)));
+    crate::lists::raw_reply(
+        &mut c,
+        &["ZMPOP", "1", "z", "MIN", "COUNT", "2"],
+        b"*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nm\r\n,1.5\r\n*2\r\n$1\r\nn\r\n,2\r\n",
+    );
+    crate::lists::raw_reply(&mut c, &["ZMPOP", "1", "z", "MIN"], b"_\r\n");
+    assert!(matches!(c.cmd(&["HELLO", "2"]), Reply::Array(_)));
+    assert_eq!(c.cmd(&["MULTI"]), ok());
+    assert_eq!(c.cmd(&["ZADD", "t", "3", "x"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["ZMPOP", "1", "t", "MAX"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["ZMPOP", "1", "t", "MAX"]), Reply::Simple("QUEUED".into()));
+    assert_eq!(c.cmd(&["EXEC"]), Reply::Array(vec![int(1), zpopped("t", &[("x", "3")]), Reply::Nil]));
+}
