@@ -301,3 +301,25 @@ fn rewriting_one_field_of_a_big_hash_frees_the_old_versions() {
     assert!(after < before + before / 2, "memory grew from {before} to {after} bytes");
     assert_eq!(db.hlen("h").unwrap(), 20_000);
 }
+
+#[test]
+fn lrange_each_borrows_what_lrange_copies() {
+    let db = Db::memory();
+    let items: Vec<String> = (0..300).map(|i| format!("e{i}")).collect();
+    db.push("l", End::Right, &items).unwrap();
+    for (start, stop) in [(0, -1), (5, 9), (-10, -1), (250, 1000), (7, 3), (-1000, 2), (400, 500)] {
+        let mut seen = Vec::new();
+        let n = db
+            .lrange_each("l", start, stop, |n, v| {
+                seen.push(v.to_vec());
+                assert!(n >= seen.len());
+            })
+            .unwrap();
+        let want = db.lrange("l", start, stop).unwrap();
+        assert_eq!(n, want.len(), "{start}..{stop}");
+        assert_eq!(seen, want, "{start}..{stop}");
+    }
+    assert_eq!(db.lrange_each("missing", 0, -1, |_, _| panic!("no elements")).unwrap(), 0);
+    db.put("s", "x").unwrap();
+    assert!(matches!(db.lrange_each("s", 0, -1, |_, _| {}), Err(e) if e.is_type_mismatch()));
+}

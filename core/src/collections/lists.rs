@@ -68,6 +68,10 @@ typed_api! {
     /// The elements from `start` to `stop` inclusive, Redis's way (LRANGE).
     fn lrange(key: impl AsRef<[u8]>, start: i64, stop: i64) -> Vec<Vec<u8>>;
 
+    /// `lrange` without copying: calls `f(n, element)` for each of the `n` elements in order,
+    /// borrowed from the list, and returns `n` (for a server writing them straight into a reply).
+    fn lrange_each<F: FnMut(usize, &[u8])>(key: impl AsRef<[u8]>, start: i64, stop: i64, f: F) -> usize;
+
     /// Sets the element at `index` (LSET): an absent key or an index outside the list is an
     /// error (`InvalidArgument`, saying which).
     fn lset(key: impl AsRef<[u8]>, index: i64, value: impl AsRef<[u8]>) -> ();
@@ -165,6 +169,23 @@ fn lrange<A: Access>(a: &mut A, key: impl AsRef<[u8]>, start: i64, stop: i64) ->
         let Some(c) = c else { return Vec::new() };
         let t = tree(c);
         t.range(clamp_range(t.len(), start, stop)).map(|(_, v)| v.to_vec()).collect()
+    })
+}
+
+fn lrange_each<A: Access, F: FnMut(usize, &[u8])>(
+    a: &mut A,
+    key: impl AsRef<[u8]>,
+    start: i64,
+    stop: i64,
+    mut f: F,
+) -> Result<usize> {
+    a.read_coll(key.as_ref(), Kind::List, |c| {
+        let Some(c) = c else { return 0 };
+        let t = tree(c);
+        let ranks = clamp_range(t.len(), start, stop);
+        let n = ranks.len();
+        t.range(ranks).for_each(|(_, v)| f(n, v));
+        n
     })
 }
 

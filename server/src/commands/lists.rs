@@ -126,10 +126,16 @@ pub fn lindex(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
 
 pub fn lrange(ctx: &mut Ctx<'_>, args: Args<'_>, out: &mut Out) -> CmdResult {
     let (start, stop) = (int_at(args, 2)?, int_at(args, 3)?);
-    let items = ctx.coll().lrange(args.get(1), start, stop)?;
-    out.array(items.len());
-    for v in &items {
+    // Elements go from the list into the reply without a copy of their own.
+    let mut first = true;
+    let n = ctx.coll().lrange_each(args.get(1), start, stop, |n, v| {
+        if std::mem::take(&mut first) {
+            out.array(n);
+        }
         out.bulk(v);
+    })?;
+    if n == 0 {
+        out.array(0);
     }
     Ok(())
 }
