@@ -336,3 +336,27 @@ fn lmove_from_an_empty_source_ignores_the_destination_type() {
     assert!(matches!(db.lmove("src", "dst", End::Left, End::Right), Err(e) if e.is_type_mismatch()));
     assert_eq!(db.llen("src").unwrap(), 1, "a refused move changes nothing");
 }
+
+/// A call that fails after changing the working copy (a sorted-set add whose second score is
+/// NaN) leaves the transaction's earlier writes to that key as they were, whether the key was
+/// written before in the transaction or not.
+#[test]
+fn a_failed_call_leaves_the_transactions_earlier_writes_intact() {
+    let db = Db::memory();
+    db.zadd("stored", &[(1.0, "x")], ZAddFlags::default()).unwrap();
+    let mut tx = db.begin().unwrap();
+    for key in ["z", "stored"] {
+        assert_eq!(tx.zadd(key, &[(1.0, "a")], ZAddFlags::default()).unwrap(), 1);
+        for i in 0..100 {
+            tx.zadd(key, &[(i as f64, format!("m{i}"))], ZAddFlags::default()).unwrap();
+        }
+        let before = tx.zrange(key, 0, -1, false).unwrap();
+        assert!(tx.zadd(key, &[(2.0, "b"), (f64::NAN, "c")], ZAddFlags::default()).is_err());
+        assert_eq!(tx.zrange(key, 0, -1, false).unwrap(), before, "{key}: the failed call changed nothing");
+        assert_eq!(tx.zscore(key, "b").unwrap(), None);
+    }
+    tx.commit().unwrap();
+    assert_eq!(db.zcard("z").unwrap(), 101);
+    assert_eq!(db.zcard("stored").unwrap(), 102);
+    assert_eq!(db.zscore("z", "b").unwrap(), None);
+}

@@ -18,6 +18,7 @@ use tokio::sync::{mpsc, watch};
 use super::blocking::{BlockRequest, Blocked, Waiter};
 
 use super::commands::{account, args::Args, execute, lookup_id, CommandSpec};
+use super::grouped;
 use super::pubsub::Msg;
 use super::resp::{Out, ParseLimits, Parser};
 use super::session::{ReplyMode, Session};
@@ -110,6 +111,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         let mut out = Out::new();
         // Absolute spans (name, key, value) in `buf` of plain SETs not yet committed.
         let mut sets: Vec<[(usize, usize); 3]> = Vec::new();
+        // Absolute spans of typed writes not yet committed (`grouped.rs`).
+        let mut typed: Vec<Vec<(usize, usize)>> = Vec::new();
         // This connection's pub/sub messages (see `pubsub.rs`).
         let mut rx = self.session.subs.rx.take().expect("the queue is taken once");
         loop {
@@ -120,14 +123,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                     Ok(Some(n)) => {
                         let spans = parser.args();
                         if self.is_plain_set(&buf[start..], spans) {
+                            self.commit_typed(&buf, &mut typed, &mut out);
                             let abs = |i: usize| (start + spans[i].0, start + spans[i].1);
                             sets.push([abs(0), abs(1), abs(2)]);
                             if sets.len() >= MAX_SET_BATCH {
                                 self.commit_sets(&buf, &mut sets, &mut out);
                             }
                             commands += 1;
+                        } else if grouped::groupable(&self.session, &buf[start..], spans) {
+                            self.commit_sets(&buf, &mut sets, &mut out);
+                            typed.push(spans.iter().map(|&(a, b)| (start + a, start + b)).collect());
+                            if typed.len() >= grouped::MAX_GROUP {
+                                self.commit_typed(&buf, &mut typed, &mut out);
+                            }
+                            commands += 1;
                         } else if !spans.is_empty() {
                             self.commit_sets(&buf, &mut sets, &mut out);
+                            self.commit_typed(&buf, &mut typed, &mut out);
                             self.run_one(Args::Spans { buf: &buf[start..], spans }, &mut out);
                             commands += 1;
                         }
@@ -145,6 +157,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                         }
                         if self.session.quit || self.session.meta.killed.load(Ordering::Acquire) {
                             self.commit_sets(&buf, &mut sets, &mut out);
+                            self.commit_typed(&buf, &mut typed, &mut out);
                             return self.flush(&mut out, idle).await;
                         }
                         if out.buf.len() >= FLUSH_AT {
@@ -154,6 +167,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                     Ok(None) => break,
                     Err(e) => {
                         self.commit_sets(&buf, &mut sets, &mut out);
+                        self.commit_typed(&buf, &mut typed, &mut out);
                         tracing::debug!("closing client {} after a protocol error: {}", self.session.meta.addr, e.0);
                         out.error(&e.0);
                         return self.flush(&mut out, idle).await;
@@ -161,6 +175,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 }
             }
             self.commit_sets(&buf, &mut sets, &mut out);
+            self.commit_typed(&buf, &mut typed, &mut out);
             ServerState::add(&state.total_commands, commands);
             self.session.pending.flush(&state.cmdstats);
             self.flush(&mut out, idle).await?;
@@ -361,6 +376,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             }
         }
         sets.clear();
+    }
+
+    /// Commits the pending typed writes together (`grouped.rs`), or runs each on its own.
+    fn commit_typed(&mut self, buf: &[u8], typed: &mut Vec<Vec<(usize, usize)>>, out: &mut Out) {
+        if typed.is_empty() {
+            return;
+        }
+        if !grouped::commit(&self.state, &mut self.session, buf, typed, out) {
+            for spans in typed.iter() {
+                self.run_one(Args::Spans { buf, spans }, out);
+            }
+        }
+        typed.clear();
     }
 
     /// Writes every pending reply. While the server stops, a client that does not read gets

@@ -30,6 +30,7 @@ mod encodings;
 #[doc(hidden)]
 pub mod fuzzing;
 mod glob;
+mod grouped;
 mod handle;
 mod info;
 mod latency;

@@ -12,6 +12,8 @@ mod hashes;
 mod keys;
 #[path = "types/lists.rs"]
 mod lists;
+#[path = "types/pipelines.rs"]
+mod pipelines;
 #[path = "types/sets.rs"]
 mod sets;
 #[path = "types/zsets.rs"]

@@ -257,6 +257,21 @@ pub(crate) struct Staged<'a> {
 }
 
 impl Staged<'_> {
+    /// The working copy of `key` after `encoded` (edits this write set made before a call that
+    /// failed), rebuilt from the base (or from empty when `fresh`).
+    fn rebuild(&self, key: &[u8], kind: Kind, fresh: bool, encoded: &[u8], added: usize) -> Result<Edits> {
+        let mut coll = match fresh {
+            true => Coll::empty(kind),
+            false => {
+                self.base.read(key, |v| coll_of(v, kind).map(|c| c.cloned()))?.unwrap_or_else(|| Coll::empty(kind))
+            }
+        };
+        for e in super::edit::decode(encoded).expect("edits this write set encoded") {
+            super::edit::apply(&mut coll, &e).expect("edits this write set made fit");
+        }
+        Ok(Edits { coll, encoded: encoded.to_vec(), added })
+    }
+
     fn note_read(&mut self, key: &[u8]) {
         if let Some(r) = self.reads.as_mut() {
             r.insert(key.to_vec());
@@ -287,41 +302,66 @@ impl Access for Staged<'_> {
         f: impl FnOnce(&mut [Edits], &[bool]) -> Result<R>,
     ) -> Result<R> {
         self.base.engine().check_open()?;
-        let mut work = Vec::with_capacity(keys.len());
-        let mut existed = Vec::with_capacity(keys.len());
+        // What each key starts from. A working copy this write set already holds is taken out of
+        // it, not cloned: it is then the only owner of the nodes it made, so further edits change
+        // them in place instead of copying a root-to-leaf path each (many writes to one key in a
+        // transaction, a batch or a server pipeline).
+        let mut metas = Vec::with_capacity(keys.len());
         for key in keys {
-            let (edits, fresh, expire) = match self.writes.get(*key) {
+            let from_writes = match self.writes.get(*key) {
                 Some(Write::Put(..)) => return Err(wrong_type(Kind::String, kind)),
-                Some(Write::Delete) => (Edits::new(Coll::empty(kind)), true, None),
-                Some(Write::Coll { edits, fresh, expire }) if edits.coll.kind() == kind => {
-                    (edits.clone(), *fresh, *expire)
+                Some(Write::Coll { edits, .. }) if edits.coll.kind() == kind => true,
+                Some(Write::Coll { edits, .. }) if !edits.coll.is_empty() => {
+                    return Err(wrong_type(edits.coll.kind(), kind))
                 }
-                // Emptied earlier in the same write set: the key is free for another type.
-                Some(Write::Coll { edits, .. }) if edits.coll.is_empty() => (Edits::new(Coll::empty(kind)), true, None),
-                Some(Write::Coll { edits, .. }) => return Err(wrong_type(edits.coll.kind(), kind)),
-                pending => {
-                    let expire = match pending {
-                        Some(Write::Expire(at)) => Some(*at),
-                        _ => None,
-                    };
-                    self.note_read(key);
-                    match self.base.read(key, |v| coll_of(v, kind).map(|c| c.cloned()))? {
-                        Some(c) => (Edits::new(c), false, expire),
-                        None => (Edits::new(Coll::empty(kind)), true, None),
+                _ => false,
+            };
+            metas.push(from_writes);
+        }
+        let mut work = Vec::with_capacity(keys.len());
+        let mut edits = Vec::with_capacity(keys.len());
+        let mut existed = Vec::with_capacity(keys.len());
+        for (key, &from_writes) in keys.iter().zip(&metas) {
+            let (e, fresh, expire) = if from_writes {
+                match self.writes.remove(*key) {
+                    Some(Write::Coll { edits, fresh, expire }) => (edits, fresh, expire),
+                    _ => unreachable!("checked above"),
+                }
+            } else {
+                match self.writes.get(*key) {
+                    // Deleted, or emptied earlier in the same write set: free for any type.
+                    Some(Write::Delete | Write::Coll { .. }) => (Edits::new(Coll::empty(kind)), true, None),
+                    pending => {
+                        let expire = match pending {
+                            Some(Write::Expire(at)) => Some(*at),
+                            _ => None,
+                        };
+                        self.note_read(key);
+                        match self.base.read(key, |v| coll_of(v, kind).map(|c| c.cloned()))? {
+                            Some(c) => (Edits::new(c), false, expire),
+                            None => (Edits::new(Coll::empty(kind)), true, None),
+                        }
                     }
                 }
             };
-            existed.push(!edits.coll.is_empty());
-            work.push((edits.encoded.len(), fresh, expire, edits));
+            existed.push(!e.coll.is_empty());
+            work.push((e.encoded.len(), e.added, fresh, expire, from_writes));
+            edits.push(e);
         }
-        let mut edits: Vec<Edits> = work.iter().map(|(_, _, _, e)| e.clone()).collect();
-        let result = f(&mut edits, &existed)?;
-        for (key, ((before, fresh, expire, _), e)) in keys.iter().zip(work.into_iter().zip(edits)) {
-            if e.encoded.len() > before {
+        let result = f(&mut edits, &existed);
+        for (key, ((before, added, fresh, expire, from_writes), mut e)) in keys.iter().zip(work.into_iter().zip(edits))
+        {
+            let grew = e.encoded.len() > before;
+            if result.is_err() && grew && from_writes {
+                // The failed call's edits changed the working copy in place: rebuild it from
+                // where the write set started plus the edits made before this call.
+                e = self.rebuild(key, kind, fresh, &e.encoded[..before], added)?;
+            }
+            if from_writes || (grew && result.is_ok()) {
                 self.writes.insert(key.to_vec(), Write::Coll { edits: e, fresh, expire });
             }
         }
-        Ok(result)
+        result
     }
 
     fn combine<T, R>(

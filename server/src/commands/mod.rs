@@ -32,7 +32,7 @@ use super::resp::{parse_i64, Out};
 use super::session::Session;
 use super::state::ServerState;
 
-pub use self::spec::{CommandSpec, Flags};
+pub use self::spec::{CommandSpec, Flags, Group};
 pub use self::table::{lookup, lookup_id, COMMANDS};
 
 pub const SYNTAX: &str = "ERR syntax error";

@@ -38,6 +38,9 @@ pub(crate) use iter::Iter;
 use leaf::{Filler, Leaf, Packed, Part};
 use node::{fix_root, root_of, Inner, Node, Target};
 
+/// Ranges up to this long are removed entry by entry (`remove_range`).
+const SMALL_RANGE: usize = 4;
+
 /// One version of a collection's entries. `Clone` is O(1) and shares every node; edits through one
 /// clone never show in another. `Send + Sync`: versions can be read from any thread.
 #[derive(Clone, Default)]
@@ -218,6 +221,14 @@ impl PTree {
     pub fn remove_range(&mut self, ranks: Range<usize>) {
         assert!(ranks.start <= ranks.end && ranks.end <= self.len(), "remove_range: {ranks:?} of {}", self.len());
         if ranks.is_empty() {
+            return;
+        }
+        if ranks.len() <= SMALL_RANGE {
+            // A pop or two: removing each edits one path, in place once this tree owns it, where
+            // cutting and joining would build new nodes on both sides.
+            for _ in ranks.clone() {
+                self.remove_at(ranks.start);
+            }
             return;
         }
         let (rest, right) = join::split(self.root.take(), ranks.end);
