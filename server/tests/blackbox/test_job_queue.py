@@ -179,7 +179,9 @@ class JobQueueTest(unittest.TestCase):
 
     def test_scheduled_jobs(self):
         later = self.q.enqueue_in(timedelta(seconds=2), rq_jobs.record, "sched", "in")
-        at = datetime.now(timezone.utc) + timedelta(seconds=2.5)
+        # RQ scores scheduled jobs by whole seconds: 1.5 s apart, the two always fall in different
+        # seconds, so the registry's order (and the order they run in) is theirs, not the ids'.
+        at = datetime.now(timezone.utc) + timedelta(seconds=3.5)
         at_job = self.q.enqueue_at(at, rq_jobs.record, "sched", "at")
         self.q.enqueue(rq_jobs.record, "sched", "now")
         scheduled = ScheduledJobRegistry(queue=self.q)
