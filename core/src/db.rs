@@ -318,16 +318,25 @@ impl Db {
 
     /// The time-to-live of `key`.
     pub fn ttl(&self, key: impl AsRef<[u8]>) -> Result<Ttl> {
-        let engine = self.engine();
-        engine.check_open()?;
-        let key = key.as_ref();
-        let guard = epoch::pin();
-        let seq = engine.visible.load(std::sync::atomic::Ordering::Acquire);
-        Ok(match engine.get_at_fresh(key, seq, &guard) {
+        self.read_latest(key.as_ref(), |v| match v {
             None => Ttl::Missing,
             Some(v) if v.expires_at() == 0 => Ttl::Forever,
             Some(v) => Ttl::Remaining(Duration::from_millis(v.expires_at().saturating_sub(now_ms()))),
         })
+    }
+
+    /// `f` of the live version of `key` in the latest visible state (None if absent or expired),
+    /// read without a lock.
+    pub(crate) fn read_latest<R>(
+        &self,
+        key: &[u8],
+        f: impl FnOnce(Option<crate::item::VersionRef<'_>>) -> R,
+    ) -> Result<R> {
+        let engine = self.engine();
+        engine.check_open()?;
+        let guard = epoch::pin();
+        let seq = engine.visible.load(std::sync::atomic::Ordering::Acquire);
+        Ok(f(engine.get_at_fresh(key, seq, &guard)))
     }
 
     /// Starts a transaction reading from a snapshot taken now; see [`Transaction`].

@@ -59,17 +59,15 @@ pub fn commit(
         let mut oks = Vec::with_capacity(group.len());
         for spans in group {
             let args = Args::Spans { buf, spans };
-            let (_, spec) = lookup_id(args.get(0)).expect("checked by groupable");
+            let id = lookup_id(args.get(0)).expect("checked by groupable");
             let mut ctx = Ctx { state, session, tx: Some(&mut tx) };
-            oks.push(run(spec, &mut ctx, args, out));
+            oks.push((id, run(id.1, &mut ctx, args, out)));
         }
         match tx.commit() {
             Ok(()) => {
                 let each = started.elapsed() / group.len() as u32;
-                for (spans, ok) in group.iter().zip(oks) {
-                    let args = Args::Spans { buf, spans };
-                    let id = lookup_id(args.get(0)).expect("checked by groupable");
-                    account(state, session, id, args, 1, each, ok);
+                for (spans, (id, ok)) in group.iter().zip(oks) {
+                    account(state, session, id, Args::Spans { buf, spans }, 1, each, ok);
                 }
                 if !session.touched.is_empty() {
                     state.signal_keys(std::mem::take(&mut session.touched));

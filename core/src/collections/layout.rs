@@ -6,8 +6,6 @@
 //! every set member is an integer) are gathered for compact collections only, where reading every
 //! element costs at most one leaf: a larger collection is past every compact threshold anyway.
 
-use crossbeam_epoch as epoch;
-
 use super::coll::{Coll, Kind};
 use crate::db::Db;
 use crate::error::Result;
@@ -63,10 +61,6 @@ fn layout_of(v: VersionRef<'_>) -> Layout {
 impl Db {
     /// How the value at `key` is laid out (see [`Layout`]), None if the key holds nothing.
     pub fn layout(&self, key: impl AsRef<[u8]>) -> Result<Option<Layout>> {
-        let engine = self.engine();
-        engine.check_open()?;
-        let guard = epoch::pin();
-        let seq = engine.visible.load(std::sync::atomic::Ordering::Acquire);
-        Ok(engine.get_at_fresh(key.as_ref(), seq, &guard).map(layout_of))
+        self.read_latest(key.as_ref(), |v| v.map(layout_of))
     }
 }

@@ -568,11 +568,7 @@ pub(crate) fn ops_of(writes: BTreeMap<Vec<u8>, Write>) -> Vec<OwnedOp> {
 impl Db {
     /// The type of the value at `key`, None if there is none.
     pub fn kind_of(&self, key: impl AsRef<[u8]>) -> Result<Option<Kind>> {
-        let engine = self.engine();
-        engine.check_open()?;
-        let guard = epoch::pin();
-        let seq = engine.visible.load(std::sync::atomic::Ordering::Acquire);
-        Ok(engine.get_at_fresh(key.as_ref(), seq, &guard).map(|v| v.kind()))
+        self.read_latest(key.as_ref(), |v| v.map(|v| v.kind()))
     }
 }
 

@@ -8,18 +8,7 @@ set -euo pipefail
 N=${BENCH_N:-1000000}
 REDIS_PORT=${REDIS_BENCH_PORT:-6390}
 
-if ! command -v redis-server >/dev/null; then
-  apt-get install -y redis-server || { apt-get update && apt-get install -y redis-server; }
-  # The package may start a system service: this benchmark starts its own on another port.
-  if [ -f /run/redis/redis-server.pid ]; then service redis-server stop || true; fi
-fi
-
-if [ "$(nproc)" -ge 2 ]; then
-  PIN_SERVER="taskset -c 0"; PIN_CLIENT="taskset -c 1"
-else
-  PIN_SERVER=""; PIN_CLIENT=""
-fi
-export PIN_SERVER
+bench_setup
 
 run_bench() { # port pipeline -> "TEST rps" lines
   timeout 1800 $PIN_CLIENT redis-benchmark -h 127.0.0.1 -p "$1" -t set,get,incr,mset -n "$N" -r 1000000 \

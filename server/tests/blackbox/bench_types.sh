@@ -46,18 +46,7 @@ for v in N MEM_FIELDS MEM_MEMBERS MEM_HASHES MEM_HASH_FIELDS MEM_BATCH; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "bench_types.sh: $v must be a positive integer, not '${!v}'"; exit 2; }
 done
 
-if ! command -v redis-server >/dev/null; then
-  apt-get install -y redis-server || { apt-get update && apt-get install -y redis-server; }
-  # The package may start a system service: this benchmark starts its own on another port.
-  if [ -f /run/redis/redis-server.pid ]; then service redis-server stop || true; fi
-fi
-
-if [ "$(nproc)" -ge 2 ]; then
-  PIN_SERVER="taskset -c 0"; PIN_CLIENT="taskset -c 1"
-else
-  PIN_SERVER=""; PIN_CLIENT=""
-fi
-export PIN_SERVER
+bench_setup
 
 SCALODB_PID=""; REDIS_PID=""
 trap 'kill -KILL $SCALODB_PID $REDIS_PID 2>/dev/null || true' EXIT

@@ -1,4 +1,4 @@
-# Helpers shared by run_tests.sh and bench.sh: find the scalodb binary, start `scalodb serve` on
+# Helpers shared by run_tests.sh and the bench scripts: find the scalodb binary, start `scalodb serve` on
 # a free port and stop it.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -36,4 +36,21 @@ stop_scalodb() {
     echo "scalodb serve did not stop within 10 s"; kill -KILL "$SCALODB_PID"; return 1
   fi
   wait "$SCALODB_PID"
+}
+
+# bench_setup: for the comparisons against redis-server (bench.sh, bench_types.sh): installs
+# Debian's redis-server if missing, and sets PIN_SERVER and PIN_CLIENT to pin the server to core
+# 0 and the client to core 1 when there are two.
+bench_setup() {
+  if ! command -v redis-server >/dev/null; then
+    apt-get install -y redis-server || { apt-get update && apt-get install -y redis-server; }
+    # The package may start a system service: the benchmarks start their own on another port.
+    if [ -f /run/redis/redis-server.pid ]; then service redis-server stop || true; fi
+  fi
+  if [ "$(nproc)" -ge 2 ]; then
+    PIN_SERVER="taskset -c 0"; PIN_CLIENT="taskset -c 1"
+  else
+    PIN_SERVER=""; PIN_CLIENT=""
+  fi
+  export PIN_SERVER
 }
